@@ -1,0 +1,3 @@
+export * from './flow.js';
+export * from './kubernetes-names.js';
+export * from './cluster-state.js';
