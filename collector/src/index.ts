@@ -1,3 +1,4 @@
 export * from './flow.js';
 export * from './kubernetes-names.js';
 export * from './cluster-state.js';
+export * from './adapter.js';

@@ -1,0 +1,35 @@
+import type { Flow, FlowFormat } from './flow.js';
+
+/**
+ * What an adapter makes of one input record. A record is never lost: it becomes flows, or a
+ * dead letter (malformed: the caller keeps the raw line with the reason), or a quarantine (valid,
+ * but it cannot be oriented or tied to a workload without guessing; counted, rule 15), or a skip
+ * (valid, and carries no new connection: another observation point or the reply of a connection
+ * already emitted, Cilium's health checks, ...).
+ */
+export type AdapterOutcome =
+  | { readonly kind: 'flow'; readonly flow: Flow }
+  | { readonly kind: 'dead-letter'; readonly reason: string }
+  | { readonly kind: 'quarantine'; readonly reason: string }
+  | { readonly kind: 'skip'; readonly reason: string };
+
+/** Where a record came from, for error messages and dead letters. */
+export interface RecordOrigin {
+  /** File path, `-` for stdin, or a topic name. */
+  readonly source: string;
+  /** 1-based line number in that source. */
+  readonly line: number;
+}
+
+/**
+ * Turns raw records of one flow-log format into oriented, de-duplicated Flows. Adapters keep state
+ * (connections already seen, identities learned) so that one connection reported at several
+ * observation points, or as request and reply, yields one Flow.
+ */
+export interface FlowAdapter {
+  readonly format: FlowFormat;
+  /** Handles one raw record (one line) and returns what became of it. */
+  push(record: string, origin: RecordOrigin): readonly AdapterOutcome[];
+  /** End of input: settles records held back for orientation. */
+  finish(): readonly AdapterOutcome[];
+}
