@@ -1,0 +1,427 @@
+#!/usr/bin/env bash
+# Real services for Palisade's integration tests, without Docker: Kafka (KRaft), Redis, etcd and
+# kube-apiserver on ports of Palisade's own, bound to 127.0.0.1, plus the kubectl, helm and kcat
+# tools. See docs/TESTING.md.
+#
+#   services.sh install   install missing Debian packages, fetch the Kafka jars, build the Go tools
+#   services.sh up [name...]  install, then start whatever is not running and wait until each
+#                         answers (names: redis kafka etcd apiserver; default all)
+#   services.sh down      stop every service and forget its data
+#   services.sh status    say which service answers (exit 1 when one does not)
+#   services.sh env       print the variables the tests read, as `export NAME=value` lines
+#
+# Downloads, builds and run state live outside the clone, in $PALISADE_CACHE_DIR (default
+# ~/.cache/palisade), so a fresh CI clone on the same machine pays for them only once.
+set -euo pipefail
+
+ENV_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+CACHE="${PALISADE_CACHE_DIR:-$HOME/.cache/palisade}"
+RUN="$CACHE/run"
+TOOLS="$CACHE/tools"
+
+# Pinned versions. Kafka's is in kafka/pom.xml, etcd's and Kubernetes' in the go.mod files, so that
+# Maven and Go read them from the same place this script does.
+# Prints the version a go.mod requires of a module, whether in a one-line require or a block.
+required_version() {
+  awk -v module="$2" '$1 == "require" { $1 = ""; $0 = $0 } $1 == module { print $2; exit }' "$1"
+}
+K8S_VERSION="$(required_version "$ENV_DIR/k8s/go.mod" k8s.io/kubernetes)"
+ETCD_VERSION="$(required_version "$ENV_DIR/etcd/go.mod" go.etcd.io/etcd/server/v3)"
+HELM_VERSION="v3.19.5"
+
+KAFKA_PORT=19092
+KAFKA_CONTROLLER_PORT=19093
+REDIS_PORT=16379
+ETCD_PORT=12379
+ETCD_PEER_PORT=12380
+APISERVER_PORT=16443
+
+# Keyed by the pom's content: changing a version there fetches a new set of jars instead of mixing two.
+KAFKA_LIBS="$CACHE/kafka/$(sha256sum "$ENV_DIR/kafka/pom.xml" | cut -c1-16)/libs"
+ETCD_BIN="$TOOLS/etcd-$ETCD_VERSION/etcd"
+APISERVER_BIN="$TOOLS/kubernetes-$K8S_VERSION/kube-apiserver"
+KUBECTL_BIN="$TOOLS/kubernetes-$K8S_VERSION/kubectl"
+HELM_BIN="$TOOLS/helm-$HELM_VERSION/helm"
+
+PKI="$RUN/pki"
+KUBECONFIG_FILE="$RUN/kubeconfig"
+ENV_FILE="$RUN/env"
+
+SERVICES=(redis kafka etcd apiserver)
+
+log() { printf '[services] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- tools -----------------------------------------------------------------------------------
+
+# Go's caches go under $CACHE too; -modcacherw keeps the module cache deletable with plain rm -rf.
+go_env() {
+  export GOMODCACHE="${GOMODCACHE:-$CACHE/go/mod}" GOCACHE="${GOCACHE:-$CACHE/go/build}"
+  export GOFLAGS="-modcacherw" GOTOOLCHAIN=local CGO_ENABLED=0
+}
+
+install_debian_packages() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  command -v kcat >/dev/null || missing+=(kcat)
+  command -v openssl >/dev/null || missing+=(openssl)
+  command -v curl >/dev/null || missing+=(curl)
+  [ ${#missing[@]} -eq 0 ] && return
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+check_toolchains() {
+  command -v java >/dev/null || die "Java 17+ is required for Kafka (e.g. apt-get install openjdk-17-jre-headless)"
+  command -v mvn >/dev/null || die "Maven is required to fetch Kafka's jars (apt-get install maven)"
+  command -v go >/dev/null || die "Go is required to build etcd, kube-apiserver, kubectl and helm"
+}
+
+fetch_kafka() {
+  [ -f "$KAFKA_LIBS/.complete" ] && return
+  log "fetching Kafka jars from Maven Central"
+  rm -rf "$KAFKA_LIBS"
+  mkdir -p "$CACHE/kafka"
+  mvn -q -B -Dstyle.color=never -f "$ENV_DIR/kafka/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" \
+    >"$CACHE/kafka/mvn.log" 2>&1 || { cat "$CACHE/kafka/mvn.log" >&2; die "Maven could not fetch Kafka's jars"; }
+  touch "$KAFKA_LIBS/.complete"
+}
+
+build_etcd() {
+  [ -x "$ETCD_BIN" ] && return
+  log "building etcd $ETCD_VERSION (first time only)"
+  go_env
+  (cd "$ENV_DIR/etcd" && go build -trimpath -ldflags "-s -w" -o "$ETCD_BIN.tmp" go.etcd.io/etcd/server/v3)
+  mv "$ETCD_BIN.tmp" "$ETCD_BIN"
+}
+
+build_kubernetes() {
+  [ -x "$APISERVER_BIN" ] && [ -x "$KUBECTL_BIN" ] && return
+  log "building kube-apiserver and kubectl $K8S_VERSION (first time only; expect 10+ minutes)"
+  go_env
+  local minor ldflags="-s -w" pkg
+  minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
+  # Without these, /version says v0.0.0 and clients (kubectl, helm) refuse or warn.
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor"
+    ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=1970-01-01T00:00:00Z"
+  done
+  local out
+  out="$(dirname "$APISERVER_BIN")"
+  mkdir -p "$out.tmp"
+  (cd "$ENV_DIR/k8s" && go build -trimpath -ldflags "$ldflags" -o "$out.tmp/" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+  rm -rf "$out" && mv "$out.tmp" "$out"
+}
+
+build_helm() {
+  [ -x "$HELM_BIN" ] && return
+  log "building helm $HELM_VERSION (first time only)"
+  go_env
+  local out
+  out="$(dirname "$HELM_BIN")"
+  rm -rf "$out.tmp"
+  GOBIN="$out.tmp" go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+}
+
+prepare_redis() { :; }
+prepare_kafka() { fetch_kafka; }
+prepare_etcd() { build_etcd; }
+prepare_apiserver() { build_kubernetes; }
+
+# Installs what the named services need, or everything (helm and kubectl included) with no names.
+install_for() {
+  install_debian_packages
+  check_toolchains
+  mkdir -p "$TOOLS" "$RUN"
+  if [ $# -eq 0 ]; then
+    fetch_kafka
+    build_etcd
+    build_kubernetes
+    build_helm
+    return
+  fi
+  local name
+  for name in "$@"; do "prepare_$name"; done
+}
+
+# --- process bookkeeping ---------------------------------------------------------------------
+
+pid_of() { cat "$RUN/$1/pid" 2>/dev/null || true; }
+
+is_alive() {
+  local pid
+  pid="$(pid_of "$1")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# Detached in a session of its own, so the services outlive the shell (and npm) that started them.
+spawn() {
+  local name="$1"
+  shift
+  setsid "$@" >>"$RUN/$name/log" 2>&1 </dev/null &
+  echo $! >"$RUN/$name/pid"
+}
+
+stop_service() {
+  local name="$1" pid
+  pid="$(pid_of "$name")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    log "stopped $name"
+  fi
+  rm -f "$RUN/$name/pid"
+}
+
+# Waits until `answers_<name>` succeeds; on timeout or death, names the service and shows its log.
+wait_ready() {
+  local name="$1" timeout="$2" waited=0
+  until "answers_$name"; do
+    if ! is_alive "$name"; then
+      fail_with_log "$name" "exited during startup"
+    fi
+    if [ "$waited" -ge "$((timeout * 5))" ]; then
+      fail_with_log "$name" "did not answer within ${timeout}s"
+    fi
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  log "$name is ready"
+}
+
+fail_with_log() {
+  log "ERROR: $1 $2; last lines of $RUN/$1/log:"
+  tail -n 40 "$RUN/$1/log" >&2 || true
+  exit 1
+}
+
+# --- readiness checks ------------------------------------------------------------------------
+
+answers_redis() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
+
+# A metadata answer listing broker 1 means the broker has joined its own KRaft quorum and serves.
+answers_kafka() { kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 2 2>/dev/null | grep -q '1 brokers:'; }
+
+answers_etcd() { curl -fsS "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'; }
+
+answers_apiserver() {
+  [ -f "$PKI/admin.crt" ] && [ "$(curl -fsS --cacert "$PKI/ca.crt" --cert "$PKI/admin.crt" --key "$PKI/admin.key" \
+    "https://127.0.0.1:$APISERVER_PORT/readyz" 2>/dev/null)" = "ok" ]
+}
+
+# --- services --------------------------------------------------------------------------------
+
+start_redis() {
+  mkdir -p "$RUN/redis"
+  # No persistence: tests own their keys by prefix; persistence tests start an instance of their own.
+  spawn redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --daemonize no --dir "$RUN/redis"
+  wait_ready redis 30
+}
+
+start_kafka() {
+  local dir="$RUN/kafka"
+  rm -rf "$dir/data"
+  mkdir -p "$dir/data"
+  cat >"$dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"$dir/log4j2.properties" <<'EOF'
+rootLogger.level=INFO
+rootLogger.appenderRef.stdout.ref=STDOUT
+appender.stdout.type=Console
+appender.stdout.name=STDOUT
+appender.stdout.layout.type=PatternLayout
+appender.stdout.layout.pattern=[%d] %p %m (%c)%n
+logger.kafka.name=org.apache.kafka
+logger.kafka.level=WARN
+logger.core.name=kafka
+logger.core.level=WARN
+logger.started.name=kafka.server.KafkaRaftServer
+logger.started.level=INFO
+EOF
+  local java=(java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$dir/log4j2.properties"
+    -cp "$KAFKA_LIBS/*")
+  local cluster_id
+  cluster_id="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>>"$dir/log")"
+  "${java[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
+    >>"$dir/log" 2>&1 || fail_with_log kafka "could not format its storage"
+  spawn kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+  wait_ready kafka 90
+}
+
+start_etcd() {
+  local dir="$RUN/etcd"
+  # kube-apiserver's objects (namespaces are never garbage-collected here) start afresh with etcd.
+  rm -rf "$dir/data"
+  mkdir -p "$dir"
+  spawn etcd "$ETCD_BIN" --name palisade --data-dir "$dir/data" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "palisade=http://127.0.0.1:$ETCD_PEER_PORT" \
+    --unsafe-no-fsync --log-level warn
+  wait_ready etcd 30
+}
+
+# One CA signs the serving certificate and the admin client certificate (group system:masters).
+make_pki() {
+  [ -f "$PKI/admin.crt" ] && return
+  log "creating certificates in $PKI"
+  rm -rf "$PKI.tmp" && mkdir -p "$PKI.tmp"
+  (
+    cd "$PKI.tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout ca.key -out ca.crt \
+      -subj "/CN=palisade-test-ca" 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout serving.key -out serving.csr -subj "/CN=kube-apiserver" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.0.0.1\n' >serving.ext
+    openssl x509 -req -in serving.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile serving.ext -out serving.crt 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr \
+      -subj "/O=system:masters/CN=palisade-admin" 2>/dev/null
+    printf 'extendedKeyUsage=clientAuth\n' >admin.ext
+    openssl x509 -req -in admin.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile admin.ext -out admin.crt 2>/dev/null
+    openssl genrsa -out sa.key 2048 2>/dev/null
+    openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+    rm -f ./*.csr ./*.ext ./*.srl
+  )
+  rm -rf "$PKI" && mv "$PKI.tmp" "$PKI"
+}
+
+write_kubeconfig() {
+  cat >"$KUBECONFIG_FILE" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: palisade-test
+  cluster:
+    server: https://127.0.0.1:$APISERVER_PORT
+    certificate-authority: $PKI/ca.crt
+users:
+- name: palisade-admin
+  user:
+    client-certificate: $PKI/admin.crt
+    client-key: $PKI/admin.key
+contexts:
+- name: palisade-test
+  context:
+    cluster: palisade-test
+    user: palisade-admin
+current-context: palisade-test
+EOF
+}
+
+start_apiserver() {
+  local dir="$RUN/apiserver"
+  mkdir -p "$dir"
+  make_pki
+  write_kubeconfig
+  # Flags as controller-runtime's envtest runs it: no kubelet, scheduler or controllers.
+  spawn apiserver "$APISERVER_BIN" \
+    --etcd-servers="http://127.0.0.1:$ETCD_PORT" \
+    --secure-port="$APISERVER_PORT" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
+    --cert-dir="$dir" --tls-cert-file="$PKI/serving.crt" --tls-private-key-file="$PKI/serving.key" \
+    --client-ca-file="$PKI/ca.crt" --authorization-mode=RBAC \
+    --service-cluster-ip-range=10.0.0.0/24 \
+    --service-account-issuer=https://kubernetes.default.svc \
+    --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
+    --disable-admission-plugins=ServiceAccount --allow-privileged=true --profiling=false
+  wait_ready apiserver 180
+}
+
+# --- commands --------------------------------------------------------------------------------
+
+print_env() {
+  cat <<EOF
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+export KUBECONFIG=$KUBECONFIG_FILE
+export KUBECTL=$KUBECTL_BIN
+export HELM=$HELM_BIN
+export PALISADE_K8S_VERSION=$K8S_VERSION
+EOF
+}
+
+cmd_up() {
+  local started name
+  started="$(date +%s)"
+  for name in "$@"; do
+    [[ " ${SERVICES[*]} " == *" $name "* ]] || die "unknown service '$name' (known: ${SERVICES[*]})"
+  done
+  install_for "$@"
+  local wanted=("$@")
+  [ ${#wanted[@]} -gt 0 ] || wanted=("${SERVICES[@]}")
+  for name in "${wanted[@]}"; do
+    if is_alive "$name" && "answers_$name"; then
+      log "$name is already running"
+      continue
+    fi
+    # A pid that no longer answers is a half-dead leftover: replace it rather than wait on it.
+    stop_service "$name"
+    # kube-apiserver's state lives in etcd: a new etcd means a new apiserver too.
+    [ "$name" = etcd ] && stop_service apiserver
+    log "starting $name"
+    "start_$name"
+  done
+  print_env >"$ENV_FILE"
+  log "all services ready in $(($(date +%s) - started))s; variables in $ENV_FILE"
+}
+
+cmd_down() {
+  local i
+  # Reverse order: kube-apiserver before the etcd it writes to.
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do stop_service "${SERVICES[$i]}"; done
+  rm -rf "$RUN/kafka/data" "$RUN/etcd/data" "$ENV_FILE"
+}
+
+cmd_status() {
+  local name all=0
+  for name in "${SERVICES[@]}"; do
+    if "answers_$name"; then
+      echo "$name: up (pid $(pid_of "$name"))"
+    else
+      echo "$name: down"
+      all=1
+    fi
+  done
+  return "$all"
+}
+
+case "${1:-}" in
+  install) install_for ;;
+  up) shift && cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) print_env ;;
+  *)
+    echo "usage: $0 install|up|down|status|env" >&2
+    exit 2
+    ;;
+esac
