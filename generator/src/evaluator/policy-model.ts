@@ -1,0 +1,341 @@
+import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
+import type { ClusterState, ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
+import { workloadId } from '@palisade/collector';
+import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import type { IpBlockMatcher, ParsedIp } from './ip-block.js';
+import { compileIpBlock, parseIp } from './ip-block.js';
+import type { CompiledPort } from './port-match.js';
+import { compilePort } from './port-match.js';
+
+/**
+ * The evaluator's view of a cluster: namespaces with labels, pods with labels, IPs and container
+ * ports, and NetworkPolicies compiled once into a form that is cheap to match. Policies are indexed
+ * by namespace (a policy only ever selects pods of its own namespace), pods by name, IP and
+ * workload, and the policies that select a pod are computed once per pod, so replaying millions of
+ * flows over thousands of workloads costs a few map lookups per flow.
+ */
+
+/** A namespace and its labels. */
+export interface EvaluationNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A pod as the evaluator needs it. */
+export interface EvaluationPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod IPs (for `ipBlock` peers and to find the pod behind a flow's address). */
+  readonly ips: readonly string[];
+  /** Node the pod runs on: traffic between a pod and its own node is always allowed. */
+  readonly node?: string;
+  /** Host-network pods are outside NetworkPolicy: they are evaluated as their node. */
+  readonly hostNetwork?: boolean;
+  /** Root owner, to find a representative pod of a workload. */
+  readonly workload?: WorkloadRef;
+  /** Declared container ports, against which named ports resolve. */
+  readonly containerPorts: readonly ContainerPortInfo[];
+}
+
+/** The plain-data input of {@link createEvaluationModel}. */
+export interface EvaluationModelInput {
+  readonly namespaces: readonly EvaluationNamespace[];
+  readonly pods: readonly EvaluationPod[];
+  readonly policies: readonly V1NetworkPolicy[];
+}
+
+/** One compiled peer of a rule: selectors (both optional, ANDed) or an `ipBlock`. */
+export type CompiledPeer =
+  | {
+      readonly kind: 'selector';
+      /** Undefined: every pod of the selected namespaces. */
+      readonly podSelector?: LabelSelector;
+      /** Undefined: the policy's own namespace; `{}`: every namespace. */
+      readonly namespaceSelector?: LabelSelector;
+    }
+  | { readonly kind: 'ipBlock'; readonly block: IpBlockMatcher };
+
+/** One compiled ingress or egress rule. */
+export interface CompiledRule {
+  /** Position of the rule in `spec.ingress` / `spec.egress`, for reports. */
+  readonly index: number;
+  /** Undefined when `from`/`to` is absent or empty: every peer. */
+  readonly peers?: readonly CompiledPeer[];
+  /** Undefined when `ports` is absent or empty: every port. */
+  readonly ports?: readonly CompiledPort[];
+}
+
+/** A NetworkPolicy compiled for evaluation. */
+export interface CompiledPolicy {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  /** Ingress rules when the policy isolates ingress, else undefined. */
+  readonly ingress?: readonly CompiledRule[];
+  /** Egress rules when the policy isolates egress, else undefined. */
+  readonly egress?: readonly CompiledRule[];
+  readonly source: V1NetworkPolicy;
+}
+
+/** The policies that select one pod, per direction. */
+export interface SelectingPolicies {
+  readonly ingress: readonly CompiledPolicy[];
+  readonly egress: readonly CompiledPolicy[];
+}
+
+/** A compiled, indexed model. Build it with {@link createEvaluationModel}; treat it as read-only. */
+export interface EvaluationModel {
+  readonly namespaces: ReadonlyMap<string, EvaluationNamespace>;
+  readonly pods: readonly EvaluationPod[];
+  readonly policies: readonly CompiledPolicy[];
+  readonly policiesByNamespace: ReadonlyMap<string, readonly CompiledPolicy[]>;
+  /** Key `namespace/name`. */
+  readonly podsByName: ReadonlyMap<string, EvaluationPod>;
+  /** Key: the normalized IP text. */
+  readonly podsByIp: ReadonlyMap<string, readonly EvaluationPod[]>;
+  /** Key: `namespace/Kind/name`. */
+  readonly podsByWorkload: ReadonlyMap<string, readonly EvaluationPod[]>;
+  readonly podsByNamespace: ReadonlyMap<string, readonly EvaluationPod[]>;
+  /** Memo of {@link selectingPolicies}, per pod object. */
+  readonly selectionMemo: WeakMap<EvaluationPod, SelectingPolicies>;
+  /** Memo of parsed pod IPs, per pod object. */
+  readonly ipMemo: WeakMap<EvaluationPod, readonly ParsedIp[]>;
+  /** Pods made up from flow labels (no cluster state), reused across flows; see `flow-endpoint.ts`. */
+  readonly syntheticPods: Map<string, EvaluationPod>;
+}
+
+/** Raised for a policy the API server would reject; names the policy and the field. */
+export class InvalidPolicyError extends Error {
+  constructor(
+    readonly policy: string,
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${policy}: ${field}: ${message}`, options);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/** The label every namespace carries since Kubernetes 1.21; used when a namespace is not in the model. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+const OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
+
+function compileSelector(selector: V1LabelSelector, policy: string, field: string): LabelSelector {
+  const matchExpressions: LabelSelectorRequirement[] = [];
+  for (const [index, requirement] of (selector.matchExpressions ?? []).entries()) {
+    if (!OPERATORS.has(requirement.operator))
+      throw new InvalidPolicyError(policy, `${field}.matchExpressions[${index}].operator`, `unknown operator ${JSON.stringify(requirement.operator)}`);
+    matchExpressions.push({
+      key: requirement.key,
+      operator: requirement.operator as LabelSelectorRequirement['operator'],
+      ...(requirement.values === undefined ? {} : { values: requirement.values }),
+    });
+  }
+  return {
+    ...(selector.matchLabels === undefined ? {} : { matchLabels: selector.matchLabels }),
+    ...(matchExpressions.length === 0 ? {} : { matchExpressions }),
+  };
+}
+
+function compilePeer(peer: V1NetworkPolicyPeer, policy: string, field: string): CompiledPeer {
+  if (peer.ipBlock !== undefined) {
+    // The API allows ipBlock only alone in a peer element.
+    if (peer.podSelector !== undefined || peer.namespaceSelector !== undefined)
+      throw new InvalidPolicyError(policy, field, 'ipBlock cannot be combined with podSelector or namespaceSelector');
+    try {
+      return { kind: 'ipBlock', block: compileIpBlock(peer.ipBlock) };
+    } catch (error) {
+      throw new InvalidPolicyError(policy, `${field}.ipBlock`, (error as Error).message, { cause: error });
+    }
+  }
+  if (peer.podSelector === undefined && peer.namespaceSelector === undefined)
+    throw new InvalidPolicyError(policy, field, 'a peer needs podSelector, namespaceSelector or ipBlock');
+  return {
+    kind: 'selector',
+    ...(peer.podSelector === undefined ? {} : { podSelector: compileSelector(peer.podSelector, policy, `${field}.podSelector`) }),
+    ...(peer.namespaceSelector === undefined
+      ? {}
+      : { namespaceSelector: compileSelector(peer.namespaceSelector, policy, `${field}.namespaceSelector`) }),
+  };
+}
+
+function compileRules(
+  rules: readonly { readonly ports?: readonly Parameters<typeof compilePort>[0][]; readonly peers?: readonly V1NetworkPolicyPeer[] }[],
+  policy: string,
+  field: 'spec.ingress' | 'spec.egress',
+): CompiledRule[] {
+  const peerField = field === 'spec.ingress' ? 'from' : 'to';
+  return rules.map((rule, index) => {
+    const peers = rule.peers ?? [];
+    const ports = rule.ports ?? [];
+    return {
+      index,
+      // An empty or absent from/to matches every peer, and empty or absent ports every port (API reference).
+      ...(peers.length === 0 ? {} : { peers: peers.map((peer, p) => compilePeer(peer, policy, `${field}[${index}].${peerField}[${p}]`)) }),
+      ...(ports.length === 0
+        ? {}
+        : {
+            ports: ports.map((port, p) => {
+              try {
+                return compilePort(port);
+              } catch (error) {
+                throw new InvalidPolicyError(policy, `${field}[${index}].ports[${p}]`, (error as Error).message, { cause: error });
+              }
+            }),
+          }),
+    };
+  });
+}
+
+/** `namespace/name` of a policy, defaulting the namespace like `kubectl apply` without `-n`. */
+export function policyKey(policy: V1NetworkPolicy, defaultNamespace = 'default'): string {
+  return `${policy.metadata?.namespace ?? defaultNamespace}/${policy.metadata?.name ?? ''}`;
+}
+
+/**
+ * Compiles one NetworkPolicy. `policyTypes` defaults as the API server does
+ * (pkg/apis/networking/v1/defaults.go): Ingress always, Egress when `spec.egress` has at least one
+ * rule. So `egress: []` without `policyTypes` does not isolate egress, while
+ * `policyTypes: [Egress]` with no `egress` denies all egress.
+ */
+export function compilePolicy(policy: V1NetworkPolicy, defaultNamespace = 'default'): CompiledPolicy {
+  const name = policyKey(policy, defaultNamespace);
+  const spec = policy.spec;
+  if (spec === undefined) throw new InvalidPolicyError(name, 'spec', 'required');
+  const declared = spec.policyTypes ?? [];
+  for (const [index, type] of declared.entries())
+    if (type !== 'Ingress' && type !== 'Egress') throw new InvalidPolicyError(name, `spec.policyTypes[${index}]`, `unknown type ${JSON.stringify(type)}`);
+  const types = declared.length > 0 ? declared : (spec.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
+  const ingressRules = (spec.ingress ?? []).map((rule) => {
+    // client-node's typed objects call the field `_from`; manifests read from YAML call it `from`.
+    const peers = rule._from ?? (rule as { from?: V1NetworkPolicyPeer[] }).from;
+    return { ...(rule.ports ? { ports: rule.ports } : {}), ...(peers ? { peers } : {}) };
+  });
+  const egressRules = (spec.egress ?? []).map((rule) => ({ ...(rule.ports ? { ports: rule.ports } : {}), ...(rule.to ? { peers: rule.to } : {}) }));
+  return {
+    namespace: policy.metadata?.namespace ?? defaultNamespace,
+    name: policy.metadata?.name ?? '',
+    podSelector: compileSelector(spec.podSelector ?? {}, name, 'spec.podSelector'),
+    ...(types.includes('Ingress') ? { ingress: compileRules(ingressRules, name, 'spec.ingress') } : {}),
+    ...(types.includes('Egress') ? { egress: compileRules(egressRules, name, 'spec.egress') } : {}),
+    source: policy,
+  };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Normalized text of an IP (so `fd00::0001` and `fd00::1` meet in one map key), or the input when invalid. */
+export function normalizeIp(ip: string): string {
+  const parsed = parseIp(ip);
+  if (parsed === undefined) return ip;
+  return parsed.family === 4 ? `4:${parsed.value}` : `6:${parsed.value.toString(16)}`;
+}
+
+/**
+ * Compiles and indexes a model. Throws {@link InvalidPolicyError} for a policy the API server would
+ * reject. Policies are kept in `namespace/name` order so reports name the same rule every run.
+ */
+export function createEvaluationModel(input: EvaluationModelInput): EvaluationModel {
+  const policies = input.policies.map((policy) => compilePolicy(policy)).sort((a, b) =>
+    a.namespace === b.namespace ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.namespace < b.namespace ? -1 : 1,
+  );
+  const policiesByNamespace = new Map<string, CompiledPolicy[]>();
+  for (const policy of policies) pushTo(policiesByNamespace, policy.namespace, policy);
+  const podsByName = new Map<string, EvaluationPod>();
+  const podsByIp = new Map<string, EvaluationPod[]>();
+  const podsByWorkload = new Map<string, EvaluationPod[]>();
+  const podsByNamespace = new Map<string, EvaluationPod[]>();
+  for (const pod of input.pods) {
+    podsByName.set(`${pod.namespace}/${pod.name}`, pod);
+    pushTo(podsByNamespace, pod.namespace, pod);
+    if (pod.workload !== undefined) pushTo(podsByWorkload, workloadId(pod.namespace, pod.workload), pod);
+    for (const ip of pod.ips) pushTo(podsByIp, normalizeIp(ip), pod);
+  }
+  return {
+    namespaces: new Map(input.namespaces.map((namespace) => [namespace.name, namespace])),
+    pods: input.pods,
+    policies,
+    policiesByNamespace,
+    podsByName,
+    podsByIp,
+    podsByWorkload,
+    podsByNamespace,
+    selectionMemo: new WeakMap(),
+    ipMemo: new WeakMap(),
+    syntheticPods: new Map(),
+  };
+}
+
+/**
+ * The same pods and namespaces under another set of policies (e.g. current vs proposed in a diff),
+ * sharing the pod indexes.
+ */
+export function withPolicies(model: EvaluationModel, policies: readonly V1NetworkPolicy[]): EvaluationModel {
+  const other = createEvaluationModel({ namespaces: [], pods: [], policies });
+  return { ...model, policies: other.policies, policiesByNamespace: other.policiesByNamespace, selectionMemo: new WeakMap(), syntheticPods: new Map() };
+}
+
+/**
+ * Adapter from the collector's {@link ClusterState}: every namespace and pod, with the given
+ * policies (the generator's own, or those loaded from files).
+ */
+export function evaluationModelFromClusterState(state: ClusterState, policies: readonly V1NetworkPolicy[]): EvaluationModel {
+  return createEvaluationModel({
+    namespaces: state.namespaces.map((namespace) => ({ name: namespace.name, labels: namespace.labels })),
+    pods: state.pods
+      // A deleted pod holds no traffic any more; its IP may already belong to a new pod.
+      .filter((pod) => pod.deletedAt === undefined)
+      .map((pod) => ({
+        namespace: pod.namespace,
+        name: pod.name,
+        labels: pod.labels,
+        ips: pod.ips,
+        ...(pod.node === undefined ? {} : { node: pod.node }),
+        hostNetwork: pod.hostNetwork,
+        workload: pod.workload,
+        containerPorts: pod.containerPorts,
+      })),
+    policies,
+  });
+}
+
+/** Labels of a namespace; a namespace missing from the model still carries its name label. */
+export function namespaceLabels(model: EvaluationModel, namespace: string): Readonly<Record<string, string>> {
+  return model.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
+}
+
+/** Parsed IPs of a pod (memoized). */
+export function podIps(model: EvaluationModel, pod: EvaluationPod): readonly ParsedIp[] {
+  let ips = model.ipMemo.get(pod);
+  if (ips === undefined) {
+    ips = pod.ips.map(parseIp).filter((ip): ip is ParsedIp => ip !== undefined);
+    model.ipMemo.set(pod, ips);
+  }
+  return ips;
+}
+
+/**
+ * The policies of the pod's namespace that select it, per direction they isolate (memoized per
+ * pod). A pod is isolated for a direction exactly when this list is non-empty.
+ */
+export function selectingPolicies(model: EvaluationModel, pod: EvaluationPod): SelectingPolicies {
+  const memo = model.selectionMemo.get(pod);
+  if (memo !== undefined) return memo;
+  const ingress: CompiledPolicy[] = [];
+  const egress: CompiledPolicy[] = [];
+  for (const policy of model.policiesByNamespace.get(pod.namespace) ?? []) {
+    if (!isEmptySelector(policy.podSelector) && !selectorMatches(policy.podSelector, pod.labels)) continue;
+    if (policy.ingress !== undefined) ingress.push(policy);
+    if (policy.egress !== undefined) egress.push(policy);
+  }
+  const selection = { ingress, egress };
+  model.selectionMemo.set(pod, selection);
+  return selection;
+}
