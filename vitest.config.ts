@@ -25,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          globalSetup: ['test/env/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

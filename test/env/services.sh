@@ -300,7 +300,7 @@ make_pki() {
     openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout ca.key -out ca.crt \
       -subj "/CN=palisade-test-ca" 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -keyout serving.key -out serving.csr -subj "/CN=kube-apiserver" 2>/dev/null
-    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.0.0.1\n' >serving.ext
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc,IP:10.96.0.1\n' >serving.ext
     openssl x509 -req -in serving.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
       -extfile serving.ext -out serving.crt 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -keyout admin.key -out admin.csr \
@@ -349,7 +349,7 @@ start_apiserver() {
     --secure-port="$APISERVER_PORT" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
     --cert-dir="$dir" --tls-cert-file="$PKI/serving.crt" --tls-private-key-file="$PKI/serving.key" \
     --client-ca-file="$PKI/ca.crt" --authorization-mode=RBAC \
-    --service-cluster-ip-range=10.0.0.0/24 \
+    --service-cluster-ip-range=10.96.0.0/16 \
     --service-account-issuer=https://kubernetes.default.svc \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --disable-admission-plugins=ServiceAccount --allow-privileged=true --profiling=false
