@@ -7,11 +7,18 @@ import type { Flow, FlowFormat } from './flow.js';
  * (valid, and carries no new connection: another observation point or the reply of a connection
  * already emitted, Cilium's health checks, ...).
  */
-export type AdapterOutcome =
+export type AdapterOutcome = (
   | { readonly kind: 'flow'; readonly flow: Flow }
   | { readonly kind: 'dead-letter'; readonly reason: string }
   | { readonly kind: 'quarantine'; readonly reason: string }
-  | { readonly kind: 'skip'; readonly reason: string };
+  | { readonly kind: 'skip'; readonly reason: string }
+) & {
+  /**
+   * The record this outcome belongs to, when it is not the record just pushed: a record held
+   * back for orientation and settled later (by a later push or by `finish()`).
+   */
+  readonly origin?: RecordOrigin;
+};
 
 /** Where a record came from, for error messages and dead letters. */
 export interface RecordOrigin {

@@ -1,0 +1,112 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * The shape of a Hubble flow record as `hubble observe -o json|jsonpb` and the Hubble exporter
+ * write it: the protobuf JSON mapping of `observer.GetFlowsResponse` (`{"flow":{…},"node_name":…,
+ * "time":…}`) or of a bare `flow.Flow` (cilium/cilium `api/v1/flow/flow.proto`). Only the fields
+ * Palisade reads are declared; the others pass through untouched. A record that does not fit is a
+ * dead letter whose reason names the field.
+ */
+
+const Port = z.number().int().min(0).max(65535);
+const Ip = z.string().refine((value) => isIP(value) !== 0, 'not an IP address');
+
+const TcpFlagsSchema = z.looseObject({
+  SYN: z.boolean().optional(),
+  ACK: z.boolean().optional(),
+  FIN: z.boolean().optional(),
+  RST: z.boolean().optional(),
+});
+const PortsSchema = z.looseObject({
+  source_port: Port.optional(),
+  destination_port: Port.optional(),
+});
+const IcmpSchema = z.looseObject({ type: z.number().int().min(0).max(255).optional(), code: z.number().int().optional() });
+
+/** `flow.Layer4`: exactly one of the protocols is set. */
+export const HubbleLayer4Schema = z.looseObject({
+  TCP: PortsSchema.extend({ flags: TcpFlagsSchema.optional() }).optional(),
+  UDP: PortsSchema.optional(),
+  SCTP: PortsSchema.optional(),
+  ICMPv4: IcmpSchema.optional(),
+  ICMPv6: IcmpSchema.optional(),
+});
+
+/** `flow.Endpoint`: identity, namespace, labels (`source:key=value`), pod name, workloads. */
+export const HubbleEndpointSchema = z.looseObject({
+  ID: z.number().int().nonnegative().optional(),
+  identity: z.number().int().nonnegative().optional(),
+  namespace: z.string().optional(),
+  labels: z.array(z.string()).optional(),
+  pod_name: z.string().optional(),
+  workloads: z.array(z.looseObject({ name: z.string(), kind: z.string() })).optional(),
+});
+/** One endpoint as Hubble reports it. */
+export type HubbleEndpoint = z.infer<typeof HubbleEndpointSchema>;
+
+const ServiceSchema = z.looseObject({ name: z.string().optional(), namespace: z.string().optional() });
+
+/** `flow.Flow`, the fields Palisade reads. */
+export const HubbleFlowSchema = z.looseObject({
+  time: z.string().optional(),
+  verdict: z.string().optional(),
+  IP: z.looseObject({ source: Ip, destination: Ip }).optional(),
+  l4: HubbleLayer4Schema.optional(),
+  source: HubbleEndpointSchema.optional(),
+  destination: HubbleEndpointSchema.optional(),
+  Type: z.string().optional(),
+  node_name: z.string().optional(),
+  /** Deprecated in favour of `is_reply`; proto3 drops it when false, so absent proves nothing. */
+  reply: z.boolean().optional(),
+  /** A `google.protobuf.BoolValue`: absent = unknown, present false = a request. */
+  is_reply: z.boolean().nullable().optional(),
+  trace_reason: z.string().optional(),
+  event_type: z.looseObject({ type: z.number().int(), sub_type: z.number().int().optional() }).optional(),
+  l7: z.looseObject({ type: z.string().optional() }).nullable().optional(),
+  source_service: ServiceSchema.nullable().optional(),
+  destination_service: ServiceSchema.nullable().optional(),
+});
+/** A Hubble flow, validated as far as Palisade reads it. */
+export type HubbleFlow = z.infer<typeof HubbleFlowSchema>;
+
+/** What one line of Hubble output holds. */
+export type HubbleRecordParse =
+  | { readonly kind: 'flow'; readonly flow: HubbleFlow; readonly nodeName?: string; readonly time?: string }
+  /** A `GetFlowsResponse` of another kind (`node_status`, `lost_events`): no flow in it. */
+  | { readonly kind: 'other'; readonly what: string }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+const GET_FLOWS_RESPONSE_KINDS = ['node_status', 'lost_events'] as const;
+
+/** Validates one decoded JSON value as a Hubble record (envelope or bare flow). */
+export function parseHubbleRecord(value: unknown): HubbleRecordParse {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', reason: 'record is not a JSON object' };
+  const object = value as Record<string, unknown>;
+  let flowValue: unknown = object;
+  let prefix = '';
+  let nodeName: string | undefined;
+  let time: string | undefined;
+  if ('flow' in object) {
+    flowValue = object['flow'];
+    prefix = 'flow.';
+    if (typeof object['node_name'] === 'string') nodeName = object['node_name'];
+    if (typeof object['time'] === 'string') time = object['time'];
+    if (typeof flowValue !== 'object' || flowValue === null) return { kind: 'invalid', reason: 'field flow: not an object' };
+  } else {
+    const other = GET_FLOWS_RESPONSE_KINDS.find((kind) => kind in object);
+    if (other !== undefined) return { kind: 'other', what: other };
+  }
+  const result = HubbleFlowSchema.safeParse(flowValue);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = `${prefix}${issue?.path.join('.') ?? ''}`;
+    return { kind: 'invalid', reason: `field ${field || '(root)'}: ${issue?.message ?? 'invalid'}` };
+  }
+  return {
+    kind: 'flow',
+    flow: result.data,
+    ...(nodeName !== undefined ? { nodeName } : {}),
+    ...(time !== undefined ? { time } : {}),
+  };
+}
