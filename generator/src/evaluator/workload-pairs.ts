@@ -1,0 +1,80 @@
+import type { PortProtocol } from '@palisade/collector';
+import { isPortProtocol, workloadId } from '@palisade/collector';
+import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import { ipBlockMatches } from './ip-block.js';
+import type { EvaluationModel, EvaluationPod } from './policy-model.js';
+import { namespaceLabels, podIps, selectingPolicies } from './policy-model.js';
+
+/**
+ * Workload-to-workload questions (which unobserved pairs do the policies deny, what does a change
+ * newly allow) asked without evaluating all W² pairs: a destination whose ingress is isolated can
+ * only be reached from the pods its ingress rules name, so only those sources are evaluated.
+ */
+
+/** One (protocol, port) a destination listens on. */
+export interface ServicePort {
+  readonly protocol: PortProtocol;
+  readonly port: number;
+}
+
+/** One pod per workload (`namespace/Kind/name`), the first the model lists; host-network pods left out. */
+export function workloadRepresentatives(model: EvaluationModel): Map<string, EvaluationPod> {
+  const representatives = new Map<string, EvaluationPod>();
+  for (const [id, pods] of model.podsByWorkload) {
+    const pod = pods.find((candidate) => candidate.hostNetwork !== true);
+    if (pod !== undefined) representatives.set(id, pod);
+  }
+  return representatives;
+}
+
+/** Workload id of a representative pod. */
+export function workloadOf(pod: EvaluationPod): string | undefined {
+  return pod.workload === undefined ? undefined : workloadId(pod.namespace, pod.workload);
+}
+
+/**
+ * Source workloads that the destination's ingress rules could admit, or `all` when its ingress is
+ * not isolated or a rule admits every peer. A superset: ports and egress are checked afterwards by
+ * the evaluator.
+ */
+export function candidateSources(model: EvaluationModel, representatives: ReadonlyMap<string, EvaluationPod>, destination: EvaluationPod): ReadonlySet<string> | 'all' {
+  const policies = selectingPolicies(model, destination).ingress;
+  if (policies.length === 0) return 'all';
+  const candidates = new Set<string>();
+  for (const policy of policies) {
+    for (const rule of policy.ingress ?? []) {
+      if (rule.peers === undefined) return 'all';
+      for (const peer of rule.peers) {
+        for (const [id, pod] of representatives) {
+          if (candidates.has(id)) continue;
+          let matches: boolean;
+          if (peer.kind === 'ipBlock') {
+            matches = podIps(model, pod).some((ip) => ipBlockMatches(peer.block, ip));
+          } else {
+            const namespaceOk =
+              peer.namespaceSelector === undefined
+                ? pod.namespace === policy.namespace
+                : isEmptySelector(peer.namespaceSelector) || selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.namespace));
+            matches = namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, pod.labels));
+          }
+          if (matches) candidates.add(id);
+        }
+      }
+    }
+  }
+  return candidates;
+}
+
+/** Union of two candidate sets. */
+export function unionCandidates(a: ReadonlySet<string> | 'all', b: ReadonlySet<string> | 'all'): ReadonlySet<string> | 'all' {
+  if (a === 'all' || b === 'all') return 'all';
+  return new Set([...a, ...b]);
+}
+
+/** Adds a (protocol, port) to a destination's list, once. */
+export function addServicePort(ports: Map<string, ServicePort[]>, destination: string, protocol: string, port: number | undefined): void {
+  if (port === undefined || !isPortProtocol(protocol as PortProtocol)) return;
+  const list = ports.get(destination) ?? [];
+  if (!list.some((known) => known.protocol === protocol && known.port === port)) list.push({ protocol: protocol as PortProtocol, port });
+  ports.set(destination, list);
+}
