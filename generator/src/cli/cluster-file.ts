@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import yaml from 'js-yaml';
+import type { ClusterState } from '@palisade/collector';
+import { ClusterObjectError, clusterStateFromObjects } from '@palisade/collector';
+import { InputError } from '../errors.js';
+
+/**
+ * Reads `--cluster FILE`: multi-document YAML (or JSON, or a `kind: List`) of the objects
+ * `kubectl get -o yaml` prints. A file that cannot be read or parsed is an input error naming it.
+ */
+export async function readClusterFile(path: string): Promise<ClusterState> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`--cluster ${path}: cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+  }
+  let documents: unknown[];
+  try {
+    documents = yaml.loadAll(text);
+  } catch (error) {
+    throw new InputError(`--cluster ${path}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  try {
+    return clusterStateFromObjects(documents);
+  } catch (error) {
+    if (error instanceof ClusterObjectError) throw new InputError(`--cluster ${path}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import { createWriteStream } from 'node:fs';
+import { relative } from 'node:path';
+import type { ClusterState, DeadLetter, IngestFormat, IngestResult } from '@palisade/collector';
+import { ingest } from '@palisade/collector';
+import type { BaselineStore } from '@palisade/baseliner';
+import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
+import { InputError } from '../errors.js';
+import { policyToYaml } from '../render/policy-yaml.js';
+import type { GenerateReport, InputSummary } from '../report/generate-report.js';
+import { buildGenerateReport, policyFilePath } from '../report/generate-report.js';
+import { renderReportMarkdown } from '../report/report-markdown.js';
+import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
+import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
+import { readClusterFile } from './cluster-file.js';
+import type { OutputFile } from './output-directory.js';
+import { writeOutputDirectory } from './output-directory.js';
+import type { CliIo } from './progress.js';
+import { progressLine } from './progress.js';
+
+/** The validated configuration of `palisade generate`. */
+export interface GenerateConfig {
+  readonly flows: readonly string[];
+  readonly format: IngestFormat;
+  readonly cluster?: string;
+  readonly out: string;
+  readonly deadLetter?: string;
+  readonly output: 'text' | 'json';
+  readonly synthesis: SynthesisOptions;
+}
+
+/**
+ * `palisade generate --flows`: the embedded default. Reads the flow files, folds them into an
+ * in-memory baseline store, synthesises the policies and writes them with the reports. All state
+ * is gathered first (cluster file, flows), then the pure synthesis runs.
+ */
+export async function runGenerate(config: GenerateConfig, io: CliIo, store: BaselineStore = new MemoryBaselineStore()): Promise<GenerateReport> {
+  const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
+  const ingested = await readFlows(config, cluster, io);
+  const folded = foldFlows(ingested.flows);
+  await store.merge(folded.baseline);
+  const baseline = await store.read();
+
+  const result = synthesizePolicies({ baseline, options: config.synthesis, ...(cluster ? { cluster } : {}) });
+  const input: InputSummary = {
+    sources: config.flows,
+    format: config.format,
+    ...(config.cluster ? { cluster: config.cluster } : {}),
+    records: ingested.report.recordsRead,
+    flows: ingested.report.flowsProduced,
+    deniedFlows: ingested.report.deniedFlows,
+    deadLetters: ingested.report.deadLetters,
+    quarantined: { count: ingested.report.quarantined.count, byReason: ingested.report.quarantined.byReason },
+    skipped: ingested.report.skipped,
+    unattributedFlows: folded.unattributedFlows,
+  };
+  const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result);
+  const files: OutputFile[] = [
+    ...result.policies.map((plan) => ({ path: policyFilePath(plan.namespace, plan.name), content: policyToYaml(plan.policy) })),
+    { path: 'report.json', content: `${JSON.stringify(report, null, 2)}\n` },
+    { path: 'report.md', content: renderReportMarkdown(report) },
+  ];
+  const removed = await writeOutputDirectory(config.out, files);
+  if (config.output === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(textSummary(config, report, removed));
+  return report;
+}
+
+async function readFlows(config: GenerateConfig, cluster: ClusterState | undefined, io: CliIo): Promise<IngestResult> {
+  const deadLetters = config.deadLetter ? createWriteStream(config.deadLetter) : undefined;
+  const progress = progressLine(io, 'records read');
+  try {
+    return await ingest(config.flows, {
+      format: config.format,
+      ...(cluster ? { clusterState: cluster } : {}),
+      stdin: io.stdin as never,
+      onProgress: progress.update,
+      ...(deadLetters ? { onDeadLetter: (letter: DeadLetter) => deadLetters.write(`${JSON.stringify(letter)}\n`) } : {}),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const path = (error as NodeJS.ErrnoException).path;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new InputError(`--flows ${path ?? ''}: cannot read the file (${code})`, { cause: error });
+    throw error;
+  } finally {
+    progress.done();
+    if (deadLetters) await new Promise<void>((resolve, reject) => deadLetters.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+function textSummary(config: GenerateConfig, report: GenerateReport, removed: readonly string[]): string {
+  const out = relative(process.cwd(), config.out) || '.';
+  const { input, summary } = report;
+  const workloads = report.policies.filter((policy) => policy.workload).length;
+  const lines = [
+    `Wrote ${summary.policies} NetworkPolicies (${workloads} workloads, ${summary.namespaces.length} namespaces) to ${out}/`,
+    `  input:    ${input.records} records → ${input.flows} flows (${input.deniedFlows} denied), ${input.deadLetters.count} dead letters, ${input.quarantined.count} quarantined`,
+    `  baseline: ${report.baseline.edges} edges between ${report.baseline.workloads} workloads`,
+    `  warnings: ${summary.warnings}${summary.warnings > 0 ? ` (see ${out}/report.md)` : ''}`,
+    `  report:   ${out}/report.md, ${out}/report.json`,
+  ];
+  if (report.verification) {
+    const v = report.verification;
+    lines.push(`  verified: ${v.edgesAllowed}/${v.edgesChecked} observed edges allowed; ${v.unobservedPairsDenied} unobserved workload pairs now denied`);
+  }
+  if (removed.length > 0) lines.push(`  removed stale: ${removed.join(', ')}`);
+  if (input.deadLetters.count > 0) {
+    for (const letter of input.deadLetters.examples.slice(0, 3)) lines.push(`  dead letter ${letter.source}:${letter.line}: ${letter.reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, InputError, PalisadeError } from '../errors.js';
+import { generateCommand } from './generate-command.js';
+import type { CliIo } from './progress.js';
+
+const EXIT_CODE_HELP = `
+Exit codes:
+  0  success
+  1  unexpected failure
+  2  bad flags or input files (the message says what to fix)
+  3  verify: some flows would be denied
+  4  refused: too little evidence (empty baseline) or a safety gate
+  5  self-verification failed: the policies would deny observed traffic
+`;
+
+/** The `palisade` command tree. */
+export function createProgram(io: CliIo): Command {
+  const program = new Command('palisade')
+    .description('Least-privilege Kubernetes NetworkPolicies learned from observed traffic.')
+    .version('0.1.0')
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: () => undefined, // printed once, in one line, by runCli
+    })
+    .addHelpText('after', EXIT_CODE_HELP)
+    .exitOverride();
+  program.addCommand(generateCommand(io).addHelpText('after', EXIT_CODE_HELP).exitOverride());
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code. Every error ends here and is printed as one line; the
+ * exit code comes from the error class (errors.ts).
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.ok;
+      io.stderr.write(`palisade: ${error.message.replace(/^error: /, '')} (see --help)\n`);
+      return EXIT_CODES.input;
+    }
+    if (error instanceof PalisadeError) {
+      io.stderr.write(`palisade: ${error instanceof InputError ? '' : `${error.name.replace(/Error$/, '').toLowerCase()}: `}${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`palisade: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_CODES.failure;
+  }
+}
