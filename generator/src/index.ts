@@ -8,3 +8,4 @@ export * from './synthesis/unstable-labels.js';
 export * from './render/policy-yaml.js';
 export * from './report/generate-report.js';
 export * from './report/report-markdown.js';
+export * from './evaluator/index.js';

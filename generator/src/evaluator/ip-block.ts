@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { InputError } from '../errors.js';
 
 /**
  * `ipBlock` matching (https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource):
@@ -27,12 +28,7 @@ export interface IpBlockMatcher {
 }
 
 /** Raised for an address or CIDR that is not valid; the message names the bad text. */
-export class InvalidAddressError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidAddressError';
-  }
-}
+export class InvalidAddressError extends InputError {}
 
 function v4Value(octets: readonly number[]): number {
   return (((octets[0] ?? 0) << 24) | ((octets[1] ?? 0) << 16) | ((octets[2] ?? 0) << 8) | (octets[3] ?? 0)) >>> 0;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
 import { z } from 'zod';
-import { InvalidAddressError, parseCidr, cidrWithin } from './ip-block.js';
+import { InputError } from '../errors.js';
+import { cidrWithin, InvalidAddressError, parseCidr } from './ip-block.js';
 
 /**
  * Loading NetworkPolicies from files (`--policies DIR|FILE`, `--current`, `--proposed`). The parse
@@ -21,13 +22,12 @@ export interface LoadedPolicy {
 }
 
 /** Raised when files hold something other than valid NetworkPolicies; `problems` lists each one. */
-export class PolicyLoadError extends Error {
+export class PolicyLoadError extends InputError {
   constructor(
     readonly problems: readonly string[],
     options?: { cause?: unknown },
   ) {
     super(problems.length === 1 ? (problems[0] as string) : `${problems.length} problems:\n${problems.join('\n')}`, options);
-    this.name = 'PolicyLoadError';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import type { ClusterState, ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
 import { workloadId } from '@palisade/collector';
+import { InputError } from '../errors.js';
 import { isEmptySelector, selectorMatches } from '../label-selector.js';
 import type { IpBlockMatcher, ParsedIp } from './ip-block.js';
 import { compileIpBlock, parseIp } from './ip-block.js';
@@ -106,7 +107,7 @@ export interface EvaluationModel {
 }
 
 /** Raised for a policy the API server would reject; names the policy and the field. */
-export class InvalidPolicyError extends Error {
+export class InvalidPolicyError extends InputError {
   constructor(
     readonly policy: string,
     readonly field: string,
@@ -114,7 +115,6 @@ export class InvalidPolicyError extends Error {
     options?: { cause?: unknown },
   ) {
     super(`${policy}: ${field}: ${message}`, options);
-    this.name = 'InvalidPolicyError';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { V1NetworkPolicyPort } from '@kubernetes/client-node';
 import type { ContainerPortInfo, PortProtocol, Protocol } from '@palisade/collector';
+import { InputError } from '../errors.js';
 
 /**
  * The `ports` of a NetworkPolicy rule
@@ -20,12 +21,7 @@ export interface CompiledPort {
 }
 
 /** Raised for a `ports` entry the API server would reject. */
-export class InvalidPortError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidPortError';
-  }
-}
+export class InvalidPortError extends InputError {}
 
 const PORT_PROTOCOLS: ReadonlySet<string> = new Set(['TCP', 'UDP', 'SCTP']);
 
