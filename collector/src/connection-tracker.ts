@@ -107,6 +107,8 @@ export class ConnectionTracker {
   private readonly maxListeners: number;
   private readonly connections = new Map<string, ConnectionEntry>();
   private readonly listeners = new Set<string>();
+  /** The latest flow time seen, for sweeping idle connections. */
+  private latest = Number.NEGATIVE_INFINITY;
 
   constructor(options: ConnectionTrackerOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
@@ -157,26 +159,45 @@ export class ConnectionTracker {
     return undefined;
   }
 
+  /**
+   * Another observation of the oriented connection `key`, if it is known and not idle at `time`
+   * (then its last-seen time is refreshed); `unknown` otherwise, and nothing is recorded.
+   */
+  touch(key: string, time: number, denied: boolean): ObservationResult | 'unknown' {
+    const entry = this.connections.get(key);
+    if (entry === undefined || Math.abs(time - entry.lastSeen) > this.idleTimeoutMs) return 'unknown';
+    if (time > entry.lastSeen) entry.lastSeen = time;
+    if (time > this.latest) this.latest = time;
+    if (denied && !entry.denied) {
+      entry.denied = true;
+      return 'newly-denied';
+    }
+    return 'repeat';
+  }
+
   /** Records one observation of the oriented connection `key` at `time`. */
   observe(key: string, time: number, denied: boolean): ObservationResult {
-    const entry = this.connections.get(key);
-    if (entry !== undefined && Math.abs(time - entry.lastSeen) <= this.idleTimeoutMs) {
-      // Re-insert so that Map order is least-recently-seen first, which eviction relies on.
-      this.connections.delete(key);
-      this.connections.set(key, entry);
-      if (time > entry.lastSeen) entry.lastSeen = time;
-      if (denied && !entry.denied) {
-        entry.denied = true;
-        return 'newly-denied';
-      }
-      return 'repeat';
-    }
-    if (entry !== undefined) this.connections.delete(key);
-    else if (this.connections.size >= this.maxConnections) {
-      const oldest = this.connections.keys().next();
-      if (!oldest.done) this.connections.delete(oldest.value);
-    }
+    const seen = this.touch(key, time, denied);
+    if (seen !== 'unknown') return seen;
+    // A stale entry is removed so the new one goes to the end of the Map's insertion order.
+    this.connections.delete(key);
+    if (this.connections.size >= this.maxConnections) this.evict();
     this.connections.set(key, { lastSeen: time, denied });
+    if (time > this.latest) this.latest = time;
     return 'new';
+  }
+
+  /**
+   * Makes room: first forgets every connection idle at the latest time seen, and if that is not
+   * enough, the oldest tenth by first sighting. Amortised, so a hit never reorders the table.
+   */
+  private evict(): void {
+    for (const [key, entry] of this.connections) if (this.latest - entry.lastSeen > this.idleTimeoutMs) this.connections.delete(key);
+    if (this.connections.size < this.maxConnections) return;
+    let excess = Math.max(1, Math.floor(this.maxConnections / 10));
+    for (const key of this.connections.keys()) {
+      if (excess-- <= 0) break;
+      this.connections.delete(key);
+    }
   }
 }

@@ -97,6 +97,15 @@ export function parseHubbleRecord(value: unknown): HubbleRecordParse {
     const other = GET_FLOWS_RESPONSE_KINDS.find((kind) => kind in object);
     if (other !== undefined) return { kind: 'other', what: other };
   }
+  // The hand-written check accepts exactly what the schema accepts and is several times faster;
+  // the schema runs only on a failure, to name the field.
+  if (isHubbleFlow(flowValue))
+    return {
+      kind: 'flow',
+      flow: flowValue,
+      ...(nodeName !== undefined ? { nodeName } : {}),
+      ...(time !== undefined ? { time } : {}),
+    };
   const result = HubbleFlowSchema.safeParse(flowValue);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -109,4 +118,82 @@ export function parseHubbleRecord(value: unknown): HubbleRecordParse {
     ...(nodeName !== undefined ? { nodeName } : {}),
     ...(time !== undefined ? { time } : {}),
   };
+}
+
+type Check = (value: unknown) => boolean;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional =
+  (check: Check): Check =>
+  (value) =>
+    value === undefined || check(value);
+const nullable =
+  (check: Check): Check =>
+  (value) =>
+    value === null || check(value);
+const isString: Check = (value) => typeof value === 'string';
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const isInteger: Check = (value) => Number.isSafeInteger(value);
+const integerIn =
+  (min: number, max: number): Check =>
+  (value) =>
+    Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max;
+const isIpString: Check = (value) => typeof value === 'string' && isIP(value) !== 0;
+const shape =
+  (fields: Readonly<Record<string, Check>>): Check =>
+  (value) => {
+    if (!isObject(value)) return false;
+    for (const key in fields) if (!(fields[key] as Check)(value[key])) return false;
+    return true;
+  };
+const arrayOf =
+  (check: Check): Check =>
+  (value) =>
+    Array.isArray(value) && value.every(check);
+
+const portFields = { source_port: optional(integerIn(0, 65535)), destination_port: optional(integerIn(0, 65535)) };
+const icmpShape = shape({ type: optional(integerIn(0, 255)), code: optional(isInteger) });
+const endpointShape = shape({
+  ID: optional(integerIn(0, Number.MAX_SAFE_INTEGER)),
+  identity: optional(integerIn(0, Number.MAX_SAFE_INTEGER)),
+  namespace: optional(isString),
+  labels: optional(arrayOf(isString)),
+  pod_name: optional(isString),
+  workloads: optional(arrayOf(shape({ name: isString, kind: isString }))),
+});
+const serviceShape = shape({ name: optional(isString), namespace: optional(isString) });
+
+/** Exactly {@link HubbleFlowSchema}, written out by hand for the hot path. */
+const isHubbleFlowValue = shape({
+  time: optional(isString),
+  verdict: optional(isString),
+  IP: optional(shape({ source: isIpString, destination: isIpString })),
+  l4: optional(
+    shape({
+      TCP: optional(shape({ ...portFields, flags: optional(shape({ SYN: optional(isBoolean), ACK: optional(isBoolean), FIN: optional(isBoolean), RST: optional(isBoolean) })) })),
+      UDP: optional(shape(portFields)),
+      SCTP: optional(shape(portFields)),
+      ICMPv4: optional(icmpShape),
+      ICMPv6: optional(icmpShape),
+    }),
+  ),
+  source: optional(endpointShape),
+  destination: optional(endpointShape),
+  Type: optional(isString),
+  node_name: optional(isString),
+  reply: optional(isBoolean),
+  is_reply: optional(nullable(isBoolean)),
+  trace_reason: optional(isString),
+  event_type: optional(shape({ type: isInteger, sub_type: optional(isInteger) })),
+  l7: optional(nullable(shape({ type: optional(isString) }))),
+  source_service: optional(nullable(serviceShape)),
+  destination_service: optional(nullable(serviceShape)),
+});
+
+/**
+ * Whether `value` satisfies {@link HubbleFlowSchema}; the same rules, without building a copy.
+ * Exported for the test that holds the two equal.
+ */
+export function isHubbleFlow(value: unknown): value is HubbleFlow {
+  return isHubbleFlowValue(value);
 }

@@ -100,6 +100,13 @@ export const HUBBLE_REASONS = {
   serviceUnresolved: 'Service ClusterIP destination does not resolve to one backend port and workload',
 } as const;
 
+// Most records are repeats: their outcome is a shared constant, so skipping allocates nothing.
+const SKIP_REPEAT: AdapterOutcome = Object.freeze({ kind: 'skip', reason: HUBBLE_REASONS.repeat });
+const SKIP_REPLY: AdapterOutcome = Object.freeze({ kind: 'skip', reason: HUBBLE_REASONS.reply });
+
+const SKIP_REPEAT_LIST: readonly AdapterOutcome[] = Object.freeze([SKIP_REPEAT]);
+const SKIP_REPLY_LIST: readonly AdapterOutcome[] = Object.freeze([SKIP_REPLY]);
+
 type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly outcome: Settled };
 /** An outcome, or `hold` for a record to decide later. */
 type Settled = AdapterOutcome | { readonly kind: 'hold' };
@@ -131,8 +138,11 @@ class HubbleAdapter implements FlowAdapter {
   private readonly resolver: IdentityResolver | undefined;
   private readonly tracker: ConnectionTracker;
   private readonly identities = new LearnedIdentities();
-  private readonly labelCache = new Map<string, CleanLabelsResult>();
+  private readonly labelCache = new Map<number, { readonly raw: readonly string[]; readonly cleaned: CleanLabelsResult }>();
   private readonly held: HeldRecord[] = [];
+  /** Names already checked, so repeats skip the regular expressions. */
+  private readonly validNamespaces = new Set<string>();
+  private readonly validPodNames = new Set<string>();
   private readonly maxHeldBack: number;
 
   constructor(options: HubbleAdapterOptions) {
@@ -153,6 +163,8 @@ class HubbleAdapter implements FlowAdapter {
     if (parsed.kind === 'other') return [{ kind: 'skip', reason: HUBBLE_REASONS.notFlow }];
     const held: HeldRecord = { flow: parsed.flow, nodeName: parsed.nodeName, envelopeTime: parsed.time, origin };
     const outcome = this.process(held, false);
+    if (outcome === SKIP_REPEAT) return SKIP_REPEAT_LIST;
+    if (outcome === SKIP_REPLY) return SKIP_REPLY_LIST;
     if (outcome.kind !== 'hold') return [outcome];
     this.held.push(held);
     if (this.held.length <= this.maxHeldBack) return [];
@@ -219,11 +231,8 @@ class HubbleAdapter implements FlowAdapter {
 
     const key = connectionKey(oriented);
     const denied = verdict === 'denied';
-    if (this.tracker.isKnown(key, time)) {
-      const seen = this.tracker.observe(key, time, denied);
-      if (seen === 'repeat') return { kind: 'skip', reason: reply ? HUBBLE_REASONS.reply : HUBBLE_REASONS.repeat };
-      // 'newly-denied': a connection emitted as allowed was dropped elsewhere; that is news.
-    }
+    // 'newly-denied' goes on: a connection emitted as allowed was dropped elsewhere, that is news.
+    if (this.tracker.touch(key, time, denied) === 'repeat') return reply ? SKIP_REPLY : SKIP_REPEAT;
 
     const nodeName = nodeNameOf(flow.node_name ?? record.nodeName);
     const sourceRaw = reply ? flow.destination : flow.source;
@@ -317,7 +326,7 @@ class HubbleAdapter implements FlowAdapter {
     time: number,
     final: boolean,
   ): Resolved<Endpoint> {
-    const cleaned = this.cleanLabels(raw?.labels);
+    const cleaned = this.cleanLabels(raw?.labels, raw?.identity);
     if (!cleaned.ok) return fail({ kind: 'dead-letter', reason: `field ${field}.labels.${cleaned.index}: ${cleaned.reason}` });
     const reserved = cleaned.reserved ?? reservedIdentityOf(raw?.identity);
     switch (reserved) {
@@ -380,16 +389,21 @@ class HubbleAdapter implements FlowAdapter {
   /** A dead letter when an endpoint's labels, namespace or pod name are not Kubernetes syntax. */
   private checkSyntax(raw: HubbleEndpoint | undefined, field: string): AdapterOutcome | undefined {
     if (raw === undefined) return undefined;
-    const cleaned = this.cleanLabels(raw.labels);
+    const cleaned = this.cleanLabels(raw.labels, raw.identity);
     if (!cleaned.ok) return { kind: 'dead-letter', reason: `field ${field}.labels.${cleaned.index}: ${cleaned.reason}` };
-    if (raw.namespace !== undefined && raw.namespace !== '' && !isDnsLabel(raw.namespace))
-      return { kind: 'dead-letter', reason: `field ${field}.namespace: must be a DNS-1123 label` };
+    if (raw.namespace !== undefined && raw.namespace !== '' && !this.validNamespaces.has(raw.namespace)) {
+      if (!isDnsLabel(raw.namespace)) return { kind: 'dead-letter', reason: `field ${field}.namespace: must be a DNS-1123 label` };
+      remember(this.validNamespaces, raw.namespace);
+    }
     if (cleaned.namespace !== undefined && !isDnsLabel(cleaned.namespace))
       return { kind: 'dead-letter', reason: `field ${field}.labels: io.kubernetes.pod.namespace must be a DNS-1123 label` };
-    if (raw.pod_name !== undefined && raw.pod_name !== '' && !isDnsSubdomain(raw.pod_name))
-      return { kind: 'dead-letter', reason: `field ${field}.pod_name: must be a DNS-1123 subdomain` };
+    if (raw.pod_name !== undefined && raw.pod_name !== '' && !this.validPodNames.has(raw.pod_name)) {
+      if (!isDnsSubdomain(raw.pod_name)) return { kind: 'dead-letter', reason: `field ${field}.pod_name: must be a DNS-1123 subdomain` };
+      remember(this.validPodNames, raw.pod_name);
+    }
     return undefined;
   }
+
 
   /** An endpoint known only by its address, through the cluster state at the flow's time. */
   private endpointByIp(ip: string, time: number, unresolvedReason: string | undefined): Resolved<Endpoint> {
@@ -401,18 +415,32 @@ class HubbleAdapter implements FlowAdapter {
     return ok({ kind: 'unknown', ip });
   }
 
-  /** Label cleaning is cached by the exact label list: a cluster has few distinct identities. */
-  private cleanLabels(labels: readonly string[] | undefined): CleanLabelsResult {
+  /**
+   * Label cleaning is cached per numeric identity (a cluster has few), and a hit is used only when
+   * the label list is exactly the one cached, so a record claiming a known identity with other
+   * labels is cleaned and checked on its own.
+   */
+  private cleanLabels(labels: readonly string[] | undefined, identity: number | undefined): CleanLabelsResult {
     if (labels === undefined || labels.length === 0) return EMPTY_LABELS;
-    const key = JSON.stringify(labels);
-    let cleaned = this.labelCache.get(key);
-    if (cleaned === undefined) {
-      cleaned = cleanCiliumLabels(labels);
-      if (this.labelCache.size >= 20_000) this.labelCache.clear();
-      this.labelCache.set(key, cleaned);
-    }
+    if (identity === undefined) return cleanCiliumLabels(labels);
+    const cached = this.labelCache.get(identity);
+    if (cached !== undefined && sameStrings(cached.raw, labels)) return cached.cleaned;
+    const cleaned = cleanCiliumLabels(labels);
+    if (this.labelCache.size >= 20_000) this.labelCache.clear();
+    this.labelCache.set(identity, { raw: labels, cleaned });
     return cleaned;
   }
+}
+
+function remember(names: Set<string>, name: string): void {
+  if (names.size >= 50_000) names.clear();
+  names.add(name);
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
 
 const EMPTY_LABELS: CleanLabelsResult = Object.freeze({ ok: true, labels: {}, outside: false });
