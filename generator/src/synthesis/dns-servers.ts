@@ -50,7 +50,8 @@ export function findDnsServers(baseline: Baseline, cluster: ClusterState | undef
   for (const edge of baseline.edges) {
     if (edge.port === undefined || (edge.protocol !== 'UDP' && edge.protocol !== 'TCP')) continue;
     if (servers.has(peerId(edge.destination))) {
-      ports.push({ protocol: 'UDP', port: edge.port }, { protocol: 'TCP', port: edge.port });
+      // Only pods' UDP queries show the DNS port: probes from the node hit health ports (8080, 8181).
+      if (edge.protocol === 'UDP' && edge.source.kind === 'workload') ports.push({ protocol: 'UDP', port: edge.port }, { protocol: 'TCP', port: edge.port });
     } else if (edge.port === DNS_PORT && edge.destination.kind !== 'workload' && edge.destination.ip?.startsWith('169.254.')) {
       // node-local-dns listens on a link-local address on every node (169.254.20.10 by default).
       nodeLocal.add(edge.destination.ip);
