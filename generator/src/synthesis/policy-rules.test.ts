@@ -253,6 +253,11 @@ describe('rule 10: DNS', () => {
     });
   });
 
+  it('does not take the DNS pods probe ports for DNS ports', () => {
+    const result = synthesize([...basic, ...longFlow(address('host', '10.0.0.5'), dns, 8181), ...longFlow(address('host', '10.0.0.5'), dns, 8080)]);
+    expect(dnsRule(policyOf(result, 'shop', 'web'))?.ports).toEqual([{ protocol: 'TCP', port: 53 }, { protocol: 'UDP', port: 53 }]);
+  });
+
   it('falls back to k8s-app: kube-dns in kube-system, with a warning, when nothing shows the DNS', () => {
     const result = synthesize([...longFlow(web, api, 8080)]);
     expect(dnsRule(policyOf(result, 'shop', 'web'))?.to).toEqual([
