@@ -102,6 +102,8 @@ interface SynthesisContext {
   readonly apiserver: { readonly addresses: readonly string[]; readonly ports: readonly PortKey[] } | undefined;
   /** Ranges world CIDRs must never cover (rule 13). */
   readonly protectedRanges: readonly string[];
+  /** Workload observations by id. */
+  readonly observations: ReadonlyMap<string, Baseline['workloads'][number]>;
   known(id: string): KnownWorkload;
   selection(id: string): WorkloadSelection;
 }
@@ -129,7 +131,8 @@ function createContext(baseline: Baseline, cluster: ClusterState | undefined, op
     catalog,
     dns: findDnsServers(baseline, cluster, catalog),
     apiserver: apiserverEndpoints(cluster),
-    protectedRanges: [...options.podCidrs, ...options.serviceCidrs, ...options.nodeCidrs, ...inClusterAddresses],
+    protectedRanges: [...new Set([...options.podCidrs, ...options.serviceCidrs, ...options.nodeCidrs, ...inClusterAddresses])],
+    observations: new Map(baseline.workloads.map((observation) => [observationId(observation), observation])),
     known,
     selection(id) {
       let selection = selections.get(id);
@@ -569,7 +572,7 @@ function buildPlan(namespace: string, name: string, subject: KnownWorkload, draf
       ...(draft.egress && egress.length > 0 ? { egress } : {}),
     },
   };
-  const observation = context.baseline.workloads.find((candidate) => observationId(candidate) === subject.id);
+  const observation = context.observations.get(subject.id);
   return {
     namespace,
     name,

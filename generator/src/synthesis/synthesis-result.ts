@@ -19,8 +19,19 @@ export interface EdgeEvidence {
   readonly lastSeen: string;
 }
 
-/** The edge as evidence. */
+const evidenceCache = new WeakMap<Edge, EdgeEvidence>();
+
+/** The edge as evidence (one object per edge: an edge backs a rule and often a warning too). */
 export function edgeEvidence(edge: Edge): EdgeEvidence {
+  let evidence = evidenceCache.get(edge);
+  if (evidence === undefined) {
+    evidence = toEvidence(edge);
+    evidenceCache.set(edge, evidence);
+  }
+  return evidence;
+}
+
+function toEvidence(edge: Edge): EdgeEvidence {
   return {
     source: peerId(edge.source),
     destination: peerId(edge.destination),

@@ -22,7 +22,13 @@ export function hostCidr(ip: string): string {
  * stays a single-address CIDR. Output sorted by family and address.
  */
 export function foldWorldAddresses(ips: readonly string[], options: WorldFoldOptions): string[] {
-  const protectedRanges = options.protectedRanges.map(parseRange);
+  // Parsed only when some prefix has enough members to fold: most calls have none.
+  let protectedRanges: Range[] | undefined;
+  const overlapsProtected = (network: string) => {
+    protectedRanges ??= [...new Set(options.protectedRanges)].map(parseRange);
+    const range = parseRange(network);
+    return protectedRanges.some((candidate) => rangesOverlap(range, candidate));
+  };
   const groups = new Map<string, string[]>();
   for (const ip of new Set(ips)) {
     const address = ipaddr.parse(ip);
@@ -34,7 +40,7 @@ export function foldWorldAddresses(ips: readonly string[], options: WorldFoldOpt
   }
   const cidrs: string[] = [];
   for (const [network, members] of groups) {
-    const foldable = members.length >= options.minAddresses && !protectedRanges.some((range) => rangesOverlap(parseRange(network), range));
+    const foldable = members.length >= options.minAddresses && !overlapsProtected(network);
     if (foldable) cidrs.push(network);
     else cidrs.push(...members.map(hostCidr));
   }
