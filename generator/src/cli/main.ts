@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { runCli } from './program.js';
 
 // The one place the process is touched: arguments in, exit code out.
