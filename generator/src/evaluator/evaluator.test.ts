@@ -131,6 +131,6 @@ describe('compilePolicy', () => {
   it('reads client-node objects (_from) like manifests (from)', () => {
     const typed = compilePolicy({ metadata: { name: 'p' }, spec: { podSelector: {}, ingress: [{ _from: [{ podSelector: {} }] }] } });
     expect(typed.namespace).toBe('default');
-    expect(typed.ingress?.[0]?.peers).toEqual([{ kind: 'selector', podSelector: {} }]);
+    expect(typed.ingress?.[0]?.peers).toMatchObject([{ kind: 'selector', podSelector: { selector: {}, empty: true } }]);
   });
 });

@@ -1,9 +1,9 @@
 import type { Protocol } from '@palisade/collector';
-import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import { compiledSelectorMatches } from './compiled-selector.js';
 import type { ParsedIp } from './ip-block.js';
-import { ipBlockMatches, parseIp } from './ip-block.js';
+import { ipBlockMatches } from './ip-block.js';
 import type { CompiledPeer, CompiledPolicy, CompiledRule, EvaluationModel, EvaluationPod } from './policy-model.js';
-import { namespaceLabels, podIps, selectingPolicies } from './policy-model.js';
+import { cachedIp, namespaceLabels, podIps, selectingPolicies } from './policy-model.js';
 import { portsMatch } from './port-match.js';
 
 /**
@@ -119,7 +119,7 @@ function isOwnNode(pod: EvaluationPod, peer: EvaluationEndpoint): boolean {
 function endpointIps(model: EvaluationModel, endpoint: EvaluationEndpoint): readonly ParsedIp[] {
   if (endpoint.kind === 'pod' && endpoint.ip === undefined) return podIps(model, endpoint.pod);
   if (endpoint.ip === undefined) return [];
-  const parsed = parseIp(endpoint.ip);
+  const parsed = cachedIp(model, endpoint.ip);
   return parsed === undefined ? [] : [parsed];
 }
 
@@ -135,11 +135,11 @@ function peerMatches(model: EvaluationModel, policy: CompiledPolicy, peer: Compi
   if (peer.namespaceSelector === undefined) {
     // No namespaceSelector: pods of the policy's own namespace only.
     if (pod.namespace !== policy.namespace) return false;
-  } else if (!isEmptySelector(peer.namespaceSelector) && !selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.namespace))) {
+  } else if (!peer.namespaceSelector.empty && !compiledSelectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.namespace))) {
     return false;
   }
   // Both selectors in one element are ANDed; an absent podSelector means every pod.
-  return peer.podSelector === undefined || isEmptySelector(peer.podSelector) || selectorMatches(peer.podSelector, pod.labels);
+  return peer.podSelector === undefined || compiledSelectorMatches(peer.podSelector, pod.labels);
 }
 
 function ruleMatches(

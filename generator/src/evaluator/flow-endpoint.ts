@@ -54,7 +54,8 @@ export function endpointFromFlow(model: EvaluationModel, endpoint: Endpoint): Re
       const namespace = endpoint.namespace ?? 'default';
       if (endpoint.pod !== undefined) {
         const pod = model.podsByName.get(`${namespace}/${endpoint.pod}`);
-        if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ...(ip === undefined ? {} : { ip }) }, resolution: 'pod-name' };
+        // `ip` may be undefined: the pod's own IPs then stand for it.
+        if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-name' };
       }
       if (ip !== undefined) {
         const pod = model.podsByIp.get(normalizeIp(ip))?.find((candidate) => candidate.namespace === namespace);

@@ -1,5 +1,6 @@
 export * from './ip-block.js';
 export * from './port-match.js';
+export * from './compiled-selector.js';
 export * from './policy-model.js';
 export * from './evaluator.js';
 export * from './flow-endpoint.js';

@@ -40,8 +40,35 @@ function v6Value(parts: readonly number[]): bigint {
   return value;
 }
 
+/** Strict dotted-decimal IPv4 without allocation; undefined for anything else (then ipaddr.js decides). */
+function parseDottedQuad(text: string): number | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46) {
+      if (digits === 0 || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57 && digits < 3) {
+      octet = octet * 10 + (code - 48);
+      digits += 1;
+      if (octet > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
+}
+
 /** Parses an IPv4 or IPv6 address; undefined when the text is not one. */
 export function parseIp(text: string): ParsedIp | undefined {
+  const fast = parseDottedQuad(text);
+  if (fast !== undefined) return { family: 4, value: fast };
   if (!ipaddr.isValid(text)) return undefined;
   // `process` turns IPv4-mapped IPv6 into IPv4, so `::ffff:10.0.0.1` matches `10.0.0.0/8`.
   const address = ipaddr.process(text);

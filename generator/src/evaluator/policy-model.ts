@@ -2,7 +2,8 @@ import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kub
 import type { ClusterState, ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
 import { workloadId } from '@palisade/collector';
 import { InputError } from '../errors.js';
-import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import type { CompiledSelector } from './compiled-selector.js';
+import { compiledSelectorMatches, compileSelector } from './compiled-selector.js';
 import type { IpBlockMatcher, ParsedIp } from './ip-block.js';
 import { compileIpBlock, parseIp } from './ip-block.js';
 import type { CompiledPort } from './port-match.js';
@@ -51,9 +52,9 @@ export type CompiledPeer =
   | {
       readonly kind: 'selector';
       /** Undefined: every pod of the selected namespaces. */
-      readonly podSelector?: LabelSelector;
+      readonly podSelector?: CompiledSelector;
       /** Undefined: the policy's own namespace; `{}`: every namespace. */
-      readonly namespaceSelector?: LabelSelector;
+      readonly namespaceSelector?: CompiledSelector;
     }
   | { readonly kind: 'ipBlock'; readonly block: IpBlockMatcher };
 
@@ -71,7 +72,7 @@ export interface CompiledRule {
 export interface CompiledPolicy {
   readonly namespace: string;
   readonly name: string;
-  readonly podSelector: LabelSelector;
+  readonly podSelector: CompiledSelector;
   /** Ingress rules when the policy isolates ingress, else undefined. */
   readonly ingress?: readonly CompiledRule[];
   /** Egress rules when the policy isolates egress, else undefined. */
@@ -83,6 +84,13 @@ export interface CompiledPolicy {
 export interface SelectingPolicies {
   readonly ingress: readonly CompiledPolicy[];
   readonly egress: readonly CompiledPolicy[];
+}
+
+/** Policies of one namespace indexed by a label pair of their podSelector. */
+export interface PolicySelectorIndex {
+  readonly byLabel: ReadonlyMap<string, readonly CompiledPolicy[]>;
+  /** Policies whose podSelector has no matchLabels (empty, or only expressions). */
+  readonly unindexed: readonly CompiledPolicy[];
 }
 
 /** A compiled, indexed model. Build it with {@link createEvaluationModel}; treat it as read-only. */
@@ -98,10 +106,18 @@ export interface EvaluationModel {
   /** Key: `namespace/Kind/name`. */
   readonly podsByWorkload: ReadonlyMap<string, readonly EvaluationPod[]>;
   readonly podsByNamespace: ReadonlyMap<string, readonly EvaluationPod[]>;
+  /**
+   * Per namespace, its policies indexed by one `matchLabels` pair of their podSelector
+   * (`key\u0000value`), plus those without matchLabels: a pod only has to be checked against
+   * the policies indexed under one of its own labels.
+   */
+  readonly selectorIndex: ReadonlyMap<string, PolicySelectorIndex>;
   /** Memo of {@link selectingPolicies}, per pod object. */
   readonly selectionMemo: WeakMap<EvaluationPod, SelectingPolicies>;
   /** Memo of parsed pod IPs, per pod object. */
   readonly ipMemo: WeakMap<EvaluationPod, readonly ParsedIp[]>;
+  /** Parsed addresses seen in connections (bounded), so replaying flows parses each address once. */
+  readonly ipCache: Map<string, ParsedIp | null>;
   /** Pods made up from flow labels (no cluster state), reused across flows; see `flow-endpoint.ts`. */
   readonly syntheticPods: Map<string, EvaluationPod>;
 }
@@ -123,7 +139,7 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 const OPERATORS: ReadonlySet<string> = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
-function compileSelector(selector: V1LabelSelector, policy: string, field: string): LabelSelector {
+function toLabelSelector(selector: V1LabelSelector, policy: string, field: string): LabelSelector {
   const matchExpressions: LabelSelectorRequirement[] = [];
   for (const [index, requirement] of (selector.matchExpressions ?? []).entries()) {
     if (!OPERATORS.has(requirement.operator))
@@ -138,6 +154,10 @@ function compileSelector(selector: V1LabelSelector, policy: string, field: strin
     ...(selector.matchLabels === undefined ? {} : { matchLabels: selector.matchLabels }),
     ...(matchExpressions.length === 0 ? {} : { matchExpressions }),
   };
+}
+
+function selectorOf(selector: V1LabelSelector, policy: string, field: string): CompiledSelector {
+  return compileSelector(toLabelSelector(selector, policy, field));
 }
 
 function compilePeer(peer: V1NetworkPolicyPeer, policy: string, field: string): CompiledPeer {
@@ -155,10 +175,10 @@ function compilePeer(peer: V1NetworkPolicyPeer, policy: string, field: string): 
     throw new InvalidPolicyError(policy, field, 'a peer needs podSelector, namespaceSelector or ipBlock');
   return {
     kind: 'selector',
-    ...(peer.podSelector === undefined ? {} : { podSelector: compileSelector(peer.podSelector, policy, `${field}.podSelector`) }),
+    ...(peer.podSelector === undefined ? {} : { podSelector: selectorOf(peer.podSelector, policy, `${field}.podSelector`) }),
     ...(peer.namespaceSelector === undefined
       ? {}
-      : { namespaceSelector: compileSelector(peer.namespaceSelector, policy, `${field}.namespaceSelector`) }),
+      : { namespaceSelector: selectorOf(peer.namespaceSelector, policy, `${field}.namespaceSelector`) }),
   };
 }
 
@@ -218,7 +238,7 @@ export function compilePolicy(policy: V1NetworkPolicy, defaultNamespace = 'defau
   return {
     namespace: policy.metadata?.namespace ?? defaultNamespace,
     name: policy.metadata?.name ?? '',
-    podSelector: compileSelector(spec.podSelector ?? {}, name, 'spec.podSelector'),
+    podSelector: selectorOf(spec.podSelector ?? {}, name, 'spec.podSelector'),
     ...(types.includes('Ingress') ? { ingress: compileRules(ingressRules, name, 'spec.ingress') } : {}),
     ...(types.includes('Egress') ? { egress: compileRules(egressRules, name, 'spec.egress') } : {}),
     source: policy,
@@ -248,6 +268,18 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
   );
   const policiesByNamespace = new Map<string, CompiledPolicy[]>();
   for (const policy of policies) pushTo(policiesByNamespace, policy.namespace, policy);
+  const selectorIndex = new Map<string, PolicySelectorIndex>();
+  for (const [namespace, list] of policiesByNamespace) {
+    const byLabel = new Map<string, CompiledPolicy[]>();
+    const unindexed: CompiledPolicy[] = [];
+    for (const policy of list) {
+      const pair = policy.podSelector.pairs[0];
+      // Every matchLabels pair must hold, so any one of them is a sound index key.
+      if (pair === undefined) unindexed.push(policy);
+      else pushTo(byLabel, `${pair[0]}\u0000${pair[1]}`, policy);
+    }
+    selectorIndex.set(namespace, { byLabel, unindexed });
+  }
   const podsByName = new Map<string, EvaluationPod>();
   const podsByIp = new Map<string, EvaluationPod[]>();
   const podsByWorkload = new Map<string, EvaluationPod[]>();
@@ -267,8 +299,10 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
     podsByIp,
     podsByWorkload,
     podsByNamespace,
+    selectorIndex,
     selectionMemo: new WeakMap(),
     ipMemo: new WeakMap(),
+    ipCache: new Map(),
     syntheticPods: new Map(),
   };
 }
@@ -279,7 +313,14 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
  */
 export function withPolicies(model: EvaluationModel, policies: readonly V1NetworkPolicy[]): EvaluationModel {
   const other = createEvaluationModel({ namespaces: [], pods: [], policies });
-  return { ...model, policies: other.policies, policiesByNamespace: other.policiesByNamespace, selectionMemo: new WeakMap(), syntheticPods: new Map() };
+  return {
+    ...model,
+    policies: other.policies,
+    policiesByNamespace: other.policiesByNamespace,
+    selectorIndex: other.selectorIndex,
+    selectionMemo: new WeakMap(),
+    syntheticPods: new Map(),
+  };
 }
 
 /**
@@ -311,6 +352,20 @@ export function namespaceLabels(model: EvaluationModel, namespace: string): Read
   return model.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
 }
 
+const IP_CACHE_LIMIT = 200_000;
+
+/** Parses an address seen in a connection, through the model's bounded cache. */
+export function cachedIp(model: EvaluationModel, text: string): ParsedIp | undefined {
+  let parsed = model.ipCache.get(text);
+  if (parsed === undefined) {
+    // Cleared when full rather than LRU: flows repeat their addresses in bursts, and a miss only costs a parse.
+    if (model.ipCache.size >= IP_CACHE_LIMIT) model.ipCache.clear();
+    parsed = parseIp(text) ?? null;
+    model.ipCache.set(text, parsed);
+  }
+  return parsed ?? undefined;
+}
+
 /** Parsed IPs of a pod (memoized). */
 export function podIps(model: EvaluationModel, pod: EvaluationPod): readonly ParsedIp[] {
   let ips = model.ipMemo.get(pod);
@@ -328,14 +383,20 @@ export function podIps(model: EvaluationModel, pod: EvaluationPod): readonly Par
 export function selectingPolicies(model: EvaluationModel, pod: EvaluationPod): SelectingPolicies {
   const memo = model.selectionMemo.get(pod);
   if (memo !== undefined) return memo;
-  const ingress: CompiledPolicy[] = [];
-  const egress: CompiledPolicy[] = [];
-  for (const policy of model.policiesByNamespace.get(pod.namespace) ?? []) {
-    if (!isEmptySelector(policy.podSelector) && !selectorMatches(policy.podSelector, pod.labels)) continue;
-    if (policy.ingress !== undefined) ingress.push(policy);
-    if (policy.egress !== undefined) egress.push(policy);
+  const index = model.selectorIndex.get(pod.namespace);
+  const matching: CompiledPolicy[] = [];
+  if (index !== undefined) {
+    for (const policy of index.unindexed) if (compiledSelectorMatches(policy.podSelector, pod.labels)) matching.push(policy);
+    for (const key in pod.labels) {
+      for (const policy of index.byLabel.get(`${key}\u0000${pod.labels[key]}`) ?? []) if (compiledSelectorMatches(policy.podSelector, pod.labels)) matching.push(policy);
+    }
+    // Back to namespace/name order, so the first matching rule is the same however it was found.
+    matching.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
-  const selection = { ingress, egress };
+  const selection = {
+    ingress: matching.filter((policy) => policy.ingress !== undefined),
+    egress: matching.filter((policy) => policy.egress !== undefined),
+  };
   model.selectionMemo.set(pod, selection);
   return selection;
 }

@@ -1,6 +1,6 @@
 import type { PortProtocol } from '@palisade/collector';
 import { isPortProtocol, workloadId } from '@palisade/collector';
-import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import { compiledSelectorMatches } from './compiled-selector.js';
 import { ipBlockMatches } from './ip-block.js';
 import type { EvaluationModel, EvaluationPod } from './policy-model.js';
 import { namespaceLabels, podIps, selectingPolicies } from './policy-model.js';
@@ -32,33 +32,49 @@ export function workloadOf(pod: EvaluationPod): string | undefined {
   return pod.workload === undefined ? undefined : workloadId(pod.namespace, pod.workload);
 }
 
+const byNamespaceMemo = new WeakMap<ReadonlyMap<string, EvaluationPod>, Map<string, [string, EvaluationPod][]>>();
+
+/** Representatives grouped by namespace (memoized per representatives map). */
+function representativesByNamespace(representatives: ReadonlyMap<string, EvaluationPod>): Map<string, [string, EvaluationPod][]> {
+  let grouped = byNamespaceMemo.get(representatives);
+  if (grouped === undefined) {
+    grouped = new Map();
+    for (const entry of representatives) {
+      const list = grouped.get(entry[1].namespace);
+      if (list === undefined) grouped.set(entry[1].namespace, [entry]);
+      else list.push(entry);
+    }
+    byNamespaceMemo.set(representatives, grouped);
+  }
+  return grouped;
+}
+
 /**
  * Source workloads that the destination's ingress rules could admit, or `all` when its ingress is
  * not isolated or a rule admits every peer. A superset: ports and egress are checked afterwards by
- * the evaluator.
+ * the evaluator. Selector peers only look at the namespaces they can match.
  */
 export function candidateSources(model: EvaluationModel, representatives: ReadonlyMap<string, EvaluationPod>, destination: EvaluationPod): ReadonlySet<string> | 'all' {
   const policies = selectingPolicies(model, destination).ingress;
   if (policies.length === 0) return 'all';
+  const grouped = representativesByNamespace(representatives);
   const candidates = new Set<string>();
   for (const policy of policies) {
     for (const rule of policy.ingress ?? []) {
       if (rule.peers === undefined) return 'all';
       for (const peer of rule.peers) {
-        for (const [id, pod] of representatives) {
-          if (candidates.has(id)) continue;
-          let matches: boolean;
-          if (peer.kind === 'ipBlock') {
-            matches = podIps(model, pod).some((ip) => ipBlockMatches(peer.block, ip));
-          } else {
-            const namespaceOk =
-              peer.namespaceSelector === undefined
-                ? pod.namespace === policy.namespace
-                : isEmptySelector(peer.namespaceSelector) || selectorMatches(peer.namespaceSelector, namespaceLabels(model, pod.namespace));
-            matches = namespaceOk && (peer.podSelector === undefined || selectorMatches(peer.podSelector, pod.labels));
-          }
-          if (matches) candidates.add(id);
+        if (peer.kind === 'ipBlock') {
+          for (const [id, pod] of representatives) if (!candidates.has(id) && podIps(model, pod).some((ip) => ipBlockMatches(peer.block, ip))) candidates.add(id);
+          continue;
         }
+        const namespaceSelector = peer.namespaceSelector;
+        const namespaces =
+          namespaceSelector === undefined
+            ? [policy.namespace]
+            : [...grouped.keys()].filter((namespace) => compiledSelectorMatches(namespaceSelector, namespaceLabels(model, namespace)));
+        for (const namespace of namespaces)
+          for (const [id, pod] of grouped.get(namespace) ?? [])
+            if (!candidates.has(id) && (peer.podSelector === undefined || compiledSelectorMatches(peer.podSelector, pod.labels))) candidates.add(id);
       }
     }
   }
