@@ -9,6 +9,7 @@
  *   npx tsx generator/bench/r8-evaluator.ts [flows]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
@@ -89,7 +90,8 @@ for (let w = 0; w < WORKLOADS; w++) {
     spec: {
       podSelector: app(w),
       policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: [...callers.map((c) => ({ podSelector: app(c) })), inNamespace(remoteCaller)], ports: [{ protocol: 'TCP', port: 'http' }] }],
+      // Typed client-node objects name the field `_from`, as the generator's own policies do.
+      ingress: [{ _from: [...callers.map((c) => ({ podSelector: app(c) })), inNamespace(remoteCaller)], ports: [{ protocol: 'TCP', port: 'http' }] }],
       egress: [
         { to: [{ podSelector: app(sameNamespacePeer(w, 1)) }, { podSelector: app(sameNamespacePeer(w, 2)) }, inNamespace(otherNamespacePeer(w))], ports: [{ protocol: 'TCP', port: 8080 }] },
         { to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] },
@@ -191,7 +193,7 @@ writeFileSync(
       replaySeconds,
       replayCpuSeconds,
       flowsPerSecond: FLOWS / replaySeconds,
-      loadAverage: (await import('node:os')).loadavg(),
+      loadAverage: loadavg(),
       targetSeconds: 10,
       met: replaySeconds < 10,
       allowed: result.allowed,
