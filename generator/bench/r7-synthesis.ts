@@ -12,44 +12,15 @@ import { BaselineAccumulator } from '@palisade/baseliner';
 import { synthesisOptions } from '../src/synthesis/synthesis-options.js';
 import { synthesizePolicies } from '../src/synthesis/policy-synthesis.js';
 import { policyToYaml } from '../src/render/policy-yaml.js';
+import { seededRandom, zipfSampler } from '../../test/fixtures/seeded-random.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 1);
 
-/** Deterministic PRNG (mulberry32), so every run measures the same baseline. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function zipfSampler(n: number, exponent: number, next: () => number): () => number {
-  const weights = Array.from({ length: n }, (_, rank) => 1 / (rank + 1) ** exponent);
-  const total = weights.reduce((a, b) => a + b, 0);
-  const cumulative: number[] = [];
-  let sum = 0;
-  for (const weight of weights) cumulative.push((sum += weight / total));
-  return () => {
-    const target = next();
-    let low = 0;
-    let high = n - 1;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if ((cumulative[mid] as number) < target) low = mid + 1;
-      else high = mid;
-    }
-    return low;
-  };
-}
-
 function syntheticBaseline(workloads: number, edgesPerWorkload: number): Baseline {
-  const next = random(workloads);
-  const pick = zipfSampler(workloads, 1.1, next);
+  const random = seededRandom(workloads);
+  const next = random.next;
+  const pick = zipfSampler(workloads, 1.1, random);
   const namespaces = Math.max(1, Math.round(workloads / 100));
   const accumulator = new BaselineAccumulator();
   const peer = (index: number) => ({ kind: 'workload' as const, namespace: `ns-${index % namespaces}`, workload: { kind: 'Deployment' as const, name: `svc-${index}` } });
