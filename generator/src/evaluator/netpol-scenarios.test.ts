@@ -13,8 +13,8 @@ import { createEvaluationModel } from './policy-model.js';
  *
  * Each probe starts from a default (everything allowed unless said otherwise) and applies its
  * `expect` lines in order, like the upstream truth tables: `[from, to, allowed]` where a pattern is
- * `*` (every pod), `x/*` (every pod of namespace x), `* /b` written `*\/b` (pod b of every
- * namespace) or `x/a` (one pod). As upstream, a pod's traffic to itself is not part of the table
+ * a single star (every pod), `x/` plus a star (every pod of namespace x), a star plus `/b` (pod b
+ * of every namespace) or `x/a` (one pod). As upstream, a pod's traffic to itself is not part of the table
  * (the API says a pod cannot block itself; see evaluator.test.ts).
  */
 
