@@ -9,3 +9,4 @@ export * from './render/policy-yaml.js';
 export * from './report/generate-report.js';
 export * from './report/report-markdown.js';
 export * from './evaluator/index.js';
+export * from './synthesis/self-verification.js';

@@ -4,13 +4,14 @@ import type { ClusterState, DeadLetter, IngestFormat, IngestResult } from '@pali
 import { ingest } from '@palisade/collector';
 import type { BaselineStore } from '@palisade/baseliner';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
-import { InputError } from '../errors.js';
+import { InputError, VerificationError } from '../errors.js';
 import { policyToYaml } from '../render/policy-yaml.js';
 import type { GenerateReport, InputSummary } from '../report/generate-report.js';
 import { buildGenerateReport, policyFilePath } from '../report/generate-report.js';
 import { renderReportMarkdown } from '../report/report-markdown.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
 import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
+import { verifySynthesis } from '../synthesis/self-verification.js';
 import { readClusterFile } from './cluster-file.js';
 import type { OutputFile } from './output-directory.js';
 import { writeOutputDirectory } from './output-directory.js';
@@ -53,7 +54,19 @@ export async function runGenerate(config: GenerateConfig, io: CliIo, store: Base
     skipped: ingested.report.skipped,
     unattributedFlows: folded.unattributedFlows,
   };
-  const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result);
+  const verification = verifySynthesis({
+    baseline,
+    ...(cluster ? { cluster } : {}),
+    policies: result.policies.map((plan) => plan.policy),
+    includeDenied: config.synthesis.includeDenied,
+  });
+  if (verification.violations.length > 0) {
+    const shown = verification.violations.slice(0, 5).map((v) => `${v.source} -> ${v.destination} ${v.protocol}/${v.port ?? ''} (denied by ${v.deniedBy})`);
+    throw new VerificationError(
+      `the generated policies would deny ${verification.violations.length} observed edge(s), nothing was written: ${shown.join('; ')}${verification.violations.length > 5 ? '; …' : ''}`,
+    );
+  }
+  const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result, verification.summary);
   const files: OutputFile[] = [
     ...result.policies.map((plan) => ({ path: policyFilePath(plan.namespace, plan.name), content: policyToYaml(plan.policy) })),
     { path: 'report.json', content: `${JSON.stringify(report, null, 2)}\n` },

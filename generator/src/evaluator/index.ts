@@ -10,3 +10,4 @@ export * from './policy-load.js';
 export * from './object-diff.js';
 export * from './semantic-diff.js';
 export * from './diff-render.js';
+export * from './model-inputs.js';

@@ -1,5 +1,5 @@
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
-import type { ClusterState, ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
+import type { ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
 import { workloadId } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import type { CompiledSelector } from './compiled-selector.js';
@@ -323,29 +323,6 @@ export function withPolicies(model: EvaluationModel, policies: readonly V1Networ
   };
 }
 
-/**
- * Adapter from the collector's {@link ClusterState}: every namespace and pod, with the given
- * policies (the generator's own, or those loaded from files).
- */
-export function evaluationModelFromClusterState(state: ClusterState, policies: readonly V1NetworkPolicy[]): EvaluationModel {
-  return createEvaluationModel({
-    namespaces: state.namespaces.map((namespace) => ({ name: namespace.name, labels: namespace.labels })),
-    pods: state.pods
-      // A deleted pod holds no traffic any more; its IP may already belong to a new pod.
-      .filter((pod) => pod.deletedAt === undefined)
-      .map((pod) => ({
-        namespace: pod.namespace,
-        name: pod.name,
-        labels: pod.labels,
-        ips: pod.ips,
-        ...(pod.node === undefined ? {} : { node: pod.node }),
-        hostNetwork: pod.hostNetwork,
-        workload: pod.workload,
-        containerPorts: pod.containerPorts,
-      })),
-    policies,
-  });
-}
 
 /** Labels of a namespace; a namespace missing from the model still carries its name label. */
 export function namespaceLabels(model: EvaluationModel, namespace: string): Readonly<Record<string, string>> {
