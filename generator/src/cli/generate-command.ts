@@ -1,27 +1,22 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import { INGEST_FORMATS } from '@palisade/collector';
 import ipaddr from 'ipaddr.js';
-import { InputError } from '../errors.js';
 import { DEFAULT_SYNTHESIS_OPTIONS, synthesisOptions } from '../synthesis/synthesis-options.js';
 import { parseDuration } from './duration.js';
 import type { GenerateConfig } from './generate.js';
 import { runGenerate } from './generate.js';
+import { addFlowInputOptions, collectList, flagError, FlowInputFlags, listFromFlag } from './flow-input.js';
 import type { CliIo } from './progress.js';
 
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((part) => part.trim()).filter(Boolean)];
-const fromEnvList = (value: string | string[] | undefined) => (typeof value === 'string' ? collect(value) : value);
 
 const Cidr = z.string().refine((value) => ipaddr.isValidCIDR(value), { message: 'is not a CIDR (for example 10.0.0.0/16)' });
 const Namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'is not a namespace name');
 
 /** The flags of `generate`, validated once into a frozen configuration. */
 const GenerateFlags = z.object({
-  flows: z.array(z.string().min(1)).min(1, 'needs at least one --flows PATH (or - for stdin)'),
-  format: z.enum(INGEST_FORMATS as unknown as [string, ...string[]]),
-  cluster: z.string().optional(),
+  ...FlowInputFlags,
+  flows: FlowInputFlags.flows.min(1, 'needs at least one --flows PATH (or - for stdin)'),
   out: z.string().min(1),
-  deadLetter: z.string().optional(),
   output: z.enum(['text', 'json']),
   excludeNamespace: z.array(Namespace).default([]),
   includeDenied: z.boolean().default(false),
@@ -39,21 +34,17 @@ const GenerateFlags = z.object({
 export function generateConfigFromFlags(flags: Record<string, unknown>): GenerateConfig {
   const parsed = GenerateFlags.safeParse({
     ...flags,
-    excludeNamespace: fromEnvList(flags['excludeNamespace'] as string | string[] | undefined),
-    nodeCidr: fromEnvList(flags['nodeCidr'] as string | string[] | undefined),
-    podCidr: fromEnvList(flags['podCidr'] as string | string[] | undefined),
-    serviceCidr: fromEnvList(flags['serviceCidr'] as string | string[] | undefined),
+    flows: listFromFlag(flags['flows']) ?? [],
+    excludeNamespace: listFromFlag(flags['excludeNamespace']),
+    nodeCidr: listFromFlag(flags['nodeCidr']),
+    podCidr: listFromFlag(flags['podCidr']),
+    serviceCidr: listFromFlag(flags['serviceCidr']),
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = `--${String(issue?.path[0] ?? '').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    const value = issue?.path.length === 2 ? ` ${JSON.stringify((flags[String(issue.path[0])] as unknown[] | undefined)?.[Number(issue.path[1])])}` : '';
-    throw new InputError(`${flag}${value}: ${issue?.message ?? 'invalid'}`);
-  }
+  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
   return Object.freeze({
     flows: f.flows,
-    format: f.format as GenerateConfig['format'],
+    format: f.format,
     ...(f.cluster ? { cluster: f.cluster } : {}),
     out: f.out,
     ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}),
@@ -75,23 +66,19 @@ export function generateConfigFromFlags(flags: Record<string, unknown>): Generat
 
 /** `palisade generate`. */
 export function generateCommand(io: CliIo): Command {
-  return new Command('generate')
+  return addFlowInputOptions(new Command('generate')
     .summary('learn least-privilege NetworkPolicies from flow logs')
     .description(
       'Reads CNI flow logs, learns which workloads talk to which, and writes one least-privilege NetworkPolicy per workload\n' +
         'into DIR/<namespace>/<policy>.yaml, with DIR/report.json and DIR/report.md saying why each rule exists.\n' +
         'Needs no Kafka and no Redis.',
-    )
-    .addOption(new Option('--flows <path>', 'flow log file (repeatable); - reads stdin').argParser(collect).env('PALISADE_FLOWS'))
-    .addOption(new Option('--format <format>', 'flow log format').choices([...INGEST_FORMATS]).default('auto').env('PALISADE_FORMAT'))
-    .addOption(new Option('--cluster <file>', 'cluster objects as kubectl get -o yaml prints them (selectors, ports, DNS)').env('PALISADE_CLUSTER'))
+    ))
     .addOption(new Option('--out <dir>', 'output directory').default('./palisade-out').env('PALISADE_OUT'))
-    .addOption(new Option('--dead-letter <file>', 'write unreadable records there, one JSON line each').env('PALISADE_DEAD_LETTER'))
-    .addOption(new Option('--exclude-namespace <ns>', 'no policies for this namespace (repeatable; system namespaces always)').argParser(collect).env('PALISADE_EXCLUDE_NAMESPACES'))
+    .addOption(new Option('--exclude-namespace <ns>', 'no policies for this namespace (repeatable; system namespaces always)').argParser(collectList).env('PALISADE_EXCLUDE_NAMESPACES'))
     .addOption(new Option('--include-denied', 'let denied flows teach allow rules too').env('PALISADE_INCLUDE_DENIED'))
-    .addOption(new Option('--node-cidr <cidr>', 'node addresses: allow node traffic by ipBlock instead of leaving a direction open (repeatable)').argParser(collect).env('PALISADE_NODE_CIDRS'))
-    .addOption(new Option('--pod-cidr <cidr>', 'pod network: never folded into world CIDRs (repeatable)').argParser(collect).env('PALISADE_POD_CIDRS'))
-    .addOption(new Option('--service-cidr <cidr>', 'Service network: never folded into world CIDRs (repeatable)').argParser(collect).env('PALISADE_SERVICE_CIDRS'))
+    .addOption(new Option('--node-cidr <cidr>', 'node addresses: allow node traffic by ipBlock instead of leaving a direction open (repeatable)').argParser(collectList).env('PALISADE_NODE_CIDRS'))
+    .addOption(new Option('--pod-cidr <cidr>', 'pod network: never folded into world CIDRs (repeatable)').argParser(collectList).env('PALISADE_POD_CIDRS'))
+    .addOption(new Option('--service-cidr <cidr>', 'Service network: never folded into world CIDRs (repeatable)').argParser(collectList).env('PALISADE_SERVICE_CIDRS'))
     .addOption(new Option('--world-fold-min <n>', 'fold external addresses into a /24 (/64) from this many in one prefix').default(String(DEFAULT_SYNTHESIS_OPTIONS.worldFoldMinAddresses)).env('PALISADE_WORLD_FOLD_MIN'))
     .addOption(new Option('--world-ingress <mode>', 'ingress from the internet: any address, or only the observed ones').choices(['any', 'observed']).default('any').env('PALISADE_WORLD_INGRESS'))
     .addOption(new Option('--collapse-port-ranges', 'use endPort for runs of consecutive ports').env('PALISADE_COLLAPSE_PORT_RANGES'))
@@ -103,6 +90,6 @@ export function generateCommand(io: CliIo): Command {
       '\nExamples:\n  palisade generate --flows hubble.jsonl --cluster cluster.yaml --out policies/\n  hubble observe -o jsonpb --follow | palisade generate --flows -\n',
     )
     .action(async (flags: Record<string, unknown>) => {
-      await runGenerate(generateConfigFromFlags({ ...flags, flows: flags['flows'] ?? [] }), io);
+      await runGenerate(generateConfigFromFlags(flags), io);
     });
 }

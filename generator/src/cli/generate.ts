@@ -1,10 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { relative } from 'node:path';
-import type { ClusterState, DeadLetter, IngestFormat, IngestResult } from '@palisade/collector';
-import { ingest } from '@palisade/collector';
 import type { BaselineStore } from '@palisade/baseliner';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
-import { InputError, VerificationError } from '../errors.js';
+import { VerificationError } from '../errors.js';
 import { policyToYaml } from '../render/policy-yaml.js';
 import type { GenerateReport, InputSummary } from '../report/generate-report.js';
 import { buildGenerateReport, policyFilePath } from '../report/generate-report.js';
@@ -15,16 +12,13 @@ import { verifySynthesis } from '../synthesis/self-verification.js';
 import { readClusterFile } from './cluster-file.js';
 import type { OutputFile } from './output-directory.js';
 import { writeOutputDirectory } from './output-directory.js';
+import type { FlowInputConfig } from './flow-input.js';
+import { readFlowInput } from './flow-input.js';
 import type { CliIo } from './progress.js';
-import { progressLine } from './progress.js';
 
 /** The validated configuration of `palisade generate`. */
-export interface GenerateConfig {
-  readonly flows: readonly string[];
-  readonly format: IngestFormat;
-  readonly cluster?: string;
+export interface GenerateConfig extends FlowInputConfig {
   readonly out: string;
-  readonly deadLetter?: string;
   readonly output: 'text' | 'json';
   readonly synthesis: SynthesisOptions;
 }
@@ -36,7 +30,7 @@ export interface GenerateConfig {
  */
 export async function runGenerate(config: GenerateConfig, io: CliIo, store: BaselineStore = new MemoryBaselineStore()): Promise<GenerateReport> {
   const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
-  const ingested = await readFlows(config, cluster, io);
+  const ingested = await readFlowInput(config, cluster, io);
   const folded = foldFlows(ingested.flows);
   await store.merge(folded.baseline);
   const baseline = await store.read();
@@ -76,28 +70,6 @@ export async function runGenerate(config: GenerateConfig, io: CliIo, store: Base
   if (config.output === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(textSummary(config, report, removed));
   return report;
-}
-
-async function readFlows(config: GenerateConfig, cluster: ClusterState | undefined, io: CliIo): Promise<IngestResult> {
-  const deadLetters = config.deadLetter ? createWriteStream(config.deadLetter) : undefined;
-  const progress = progressLine(io, 'records read');
-  try {
-    return await ingest(config.flows, {
-      format: config.format,
-      ...(cluster ? { clusterState: cluster } : {}),
-      stdin: io.stdin as never,
-      onProgress: progress.update,
-      ...(deadLetters ? { onDeadLetter: (letter: DeadLetter) => deadLetters.write(`${JSON.stringify(letter)}\n`) } : {}),
-    });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const path = (error as NodeJS.ErrnoException).path;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') throw new InputError(`--flows ${path ?? ''}: cannot read the file (${code})`, { cause: error });
-    throw error;
-  } finally {
-    progress.done();
-    if (deadLetters) await new Promise<void>((resolve, reject) => deadLetters.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  }
 }
 
 function textSummary(config: GenerateConfig, report: GenerateReport, removed: readonly string[]): string {

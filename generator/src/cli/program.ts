@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, InputError, PalisadeError } from '../errors.js';
+import { diffCommand } from './diff-command.js';
 import { generateCommand } from './generate-command.js';
-import type { CliIo } from './progress.js';
+import type { CliIo, CommandContext } from './progress.js';
+import { verifyCommand } from './verify-command.js';
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -14,7 +16,8 @@ Exit codes:
 `;
 
 /** The `palisade` command tree. */
-export function createProgram(io: CliIo): Command {
+export function createProgram(context: CommandContext): Command {
+  const { io } = context;
   const program = new Command('palisade')
     .description('Least-privilege Kubernetes NetworkPolicies learned from observed traffic.')
     .version('0.1.0')
@@ -26,7 +29,9 @@ export function createProgram(io: CliIo): Command {
     })
     .addHelpText('after', EXIT_CODE_HELP)
     .exitOverride();
-  program.addCommand(generateCommand(io).addHelpText('after', EXIT_CODE_HELP).exitOverride());
+  for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context)]) {
+    program.addCommand(command.addHelpText('after', EXIT_CODE_HELP).exitOverride());
+  }
   return program;
 }
 
@@ -35,10 +40,11 @@ export function createProgram(io: CliIo): Command {
  * exit code comes from the error class (errors.ts).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = createProgram(io);
+  let exitCode: number = EXIT_CODES.ok;
+  const program = createProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_CODES.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.ok;

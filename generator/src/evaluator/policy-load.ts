@@ -168,23 +168,27 @@ export function parseNetworkPolicies(text: string, fileName: string, options: { 
 }
 
 const POLICY_FILE = /\.(ya?ml|json)$/i;
+/** Palisade's own report files sit beside the policies in an output directory; they are not manifests. */
+const REPORT_FILE = /^report\.(json|md)$/;
 
 async function listPolicyFiles(path: string): Promise<string[]> {
-  const info = await stat(path);
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new PolicyLoadError([`${path}: cannot read (${error.code ?? error.message})`], { cause: error });
+  });
   if (!info.isDirectory()) return [path];
   const files: string[] = [];
   const entries = await readdir(path, { withFileTypes: true });
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const child = join(path, entry.name);
     if (entry.isDirectory()) files.push(...(await listPolicyFiles(child)));
-    else if (POLICY_FILE.test(entry.name)) files.push(child);
+    else if (POLICY_FILE.test(entry.name) && !REPORT_FILE.test(entry.name)) files.push(child);
   }
   return files;
 }
 
 /**
  * Reads NetworkPolicies from a file or, recursively, from every `*.yaml`, `*.yml` and `*.json` of a
- * directory (in name order). All files are read before failing, so one run reports every problem;
+ * directory (in name order; `report.json` of a `generate` output directory is skipped). All files are read before failing, so one run reports every problem;
  * the same `namespace/name` twice is a problem too.
  */
 export async function loadNetworkPolicies(path: string, options: { readonly defaultNamespace?: string } = {}): Promise<LoadedPolicy[]> {
