@@ -12,3 +12,5 @@ export * from './hubble.js';
 export * from './format-detect.js';
 export * from './read-lines.js';
 export * from './ingest.js';
+export * from './kafka/flow-topics.js';
+export * from './kafka/kafka-settings.js';
