@@ -1,36 +1,28 @@
-import type {
-  V1LabelSelector,
-  V1NetworkPolicy,
-  V1NetworkPolicyEgressRule,
-  V1NetworkPolicyIngressRule,
-  V1NetworkPolicyPeer,
-} from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
 import type { ClusterState, LabelSelector, PortProtocol } from '@palisade/collector';
 import { isPortProtocol } from '@palisade/collector';
 import type { Baseline, Edge, WorkloadPeer } from '@palisade/baseliner';
-import { compareStrings, observationId, peerId, teachingFlows } from '@palisade/baseliner';
+import { compareStrings, peerId, teachingFlows } from '@palisade/baseliner';
 import { RefusedError } from '../errors.js';
-import type { DnsServers } from './dns-servers.js';
-import { FALLBACK_DNS, findDnsServers } from './dns-servers.js';
+import { defaultDenyPolicies } from './default-deny.js';
+import { FALLBACK_DNS } from './dns-servers.js';
+import { GrantSet } from './grant-set.js';
 import { listenerPort } from './listener-port.js';
+import { EVIDENCE_ANNOTATION, MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from './policy-labels.js';
+import { selectorPeer, toV1Selector, workloadPeer } from './policy-peers.js';
 import type { PortKey } from './policy-ports.js';
-import { networkPolicyPorts, portLabel, uniquePorts } from './policy-ports.js';
-import { DEFAULT_DENY_POLICY_NAME, policyNamesForNamespace } from './policy-name.js';
+import { portLabel } from './policy-ports.js';
+import { policyNamesForNamespace } from './policy-name.js';
+import type { SynthesisContext } from './synthesis-context.js';
+import { createContext } from './synthesis-context.js';
 import type { SynthesisOptions } from './synthesis-options.js';
-import type { Direction, EdgeEvidence, PolicyPlan, RuleEvidence, SynthesisResult, SynthesisWarning } from './synthesis-result.js';
+import type { Direction, PolicyPlan, RuleEvidence, SynthesisResult, SynthesisWarning } from './synthesis-result.js';
 import { edgeEvidence } from './synthesis-result.js';
-import type { KnownWorkload, WorkloadCatalog } from './workload-catalog.js';
-import { buildWorkloadCatalog } from './workload-catalog.js';
-import type { WorkloadSelection } from './workload-selector.js';
-import { selectWorkload } from './workload-selector.js';
-import { foldWorldAddresses, hostCidr, isIpv4, sortCidrs } from './world-cidrs.js';
+import type { KnownWorkload } from './workload-catalog.js';
+import { addWorldEgress, addWorldIngress } from './world-peers.js';
+import { hostCidr, sortCidrs } from './world-cidrs.js';
 
-/** Label on every object Palisade owns (rule 1). */
-export const MANAGED_BY_LABEL = { 'app.kubernetes.io/managed-by': 'palisade' } as const;
-/** Annotation naming the workload a policy is for. */
-export const WORKLOAD_ANNOTATION = 'palisade.io/workload';
-/** Annotation with a short summary of the evidence (rule 3; the full evidence is in report.json). */
-export const EVIDENCE_ANNOTATION = 'palisade.io/evidence';
+export { EVIDENCE_ANNOTATION, MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from './policy-labels.js';
 
 /** What synthesis reads: the baseline, the cluster state when known, and the options. */
 export interface SynthesisInput {
@@ -89,109 +81,6 @@ export function synthesizePolicies(input: SynthesisInput): SynthesisResult {
     });
   }
   return { policies: [...policies, ...defaultDenies], warnings: sortWarnings(warnings), blockedAttempts, excludedWorkloads };
-}
-
-/** Shared, memoised facts for one synthesis run. */
-interface SynthesisContext {
-  readonly options: SynthesisOptions;
-  readonly cluster: ClusterState | undefined;
-  readonly baseline: Baseline;
-  readonly catalog: WorkloadCatalog;
-  readonly dns: DnsServers;
-  /** Addresses and ports of the API server's endpoints (`default/kubernetes` EndpointSlice). */
-  readonly apiserver: { readonly addresses: readonly string[]; readonly ports: readonly PortKey[] } | undefined;
-  /** Ranges world CIDRs must never cover (rule 13). */
-  readonly protectedRanges: readonly string[];
-  /** Workload observations by id. */
-  readonly observations: ReadonlyMap<string, Baseline['workloads'][number]>;
-  known(id: string): KnownWorkload;
-  selection(id: string): WorkloadSelection;
-}
-
-function createContext(baseline: Baseline, cluster: ClusterState | undefined, options: SynthesisOptions): SynthesisContext {
-  const catalog = buildWorkloadCatalog(baseline, cluster);
-  const selections = new Map<string, WorkloadSelection>();
-  const known = (id: string): KnownWorkload => {
-    const entry = catalog.byId.get(id);
-    if (entry !== undefined) return entry;
-    const [namespace = '', kind = 'Pod', name = ''] = id.split('/');
-    return { id, namespace, workload: { kind: kind as KnownWorkload['workload']['kind'], name }, podLabels: [] };
-  };
-  const inClusterAddresses = [
-    ...(cluster?.pods.flatMap((pod) => pod.ips) ?? []),
-    ...(cluster?.services.flatMap((service) => service.clusterIPs) ?? []),
-    ...baseline.edges.flatMap((edge) => [edge.source, edge.destination]).flatMap((peer) =>
-      peer.kind === 'node' || peer.kind === 'host' || peer.kind === 'apiserver' ? (peer.ip ? [peer.ip] : []) : [],
-    ),
-  ];
-  return {
-    options,
-    cluster,
-    baseline,
-    catalog,
-    dns: findDnsServers(baseline, cluster, catalog),
-    apiserver: apiserverEndpoints(cluster),
-    protectedRanges: [...new Set([...options.podCidrs, ...options.serviceCidrs, ...options.nodeCidrs, ...inClusterAddresses])],
-    observations: new Map(baseline.workloads.map((observation) => [observationId(observation), observation])),
-    known,
-    selection(id) {
-      let selection = selections.get(id);
-      if (selection === undefined) {
-        selection = selectWorkload(known(id), catalog);
-        selections.set(id, selection);
-      }
-      return selection;
-    },
-  };
-}
-
-/** The `default/kubernetes` EndpointSlice: where the API server really listens (rule 12). */
-function apiserverEndpoints(cluster: ClusterState | undefined): SynthesisContext['apiserver'] {
-  const slices = (cluster?.endpointSlices ?? []).filter((slice) => slice.namespace === 'default' && slice.serviceName === 'kubernetes');
-  const addresses = slices.flatMap((slice) => slice.endpoints.flatMap((endpoint) => endpoint.addresses));
-  const ports = slices.flatMap((slice) => slice.ports.map((port) => ({ protocol: port.protocol, port: port.port })));
-  return addresses.length > 0 && ports.length > 0 ? { addresses: [...new Set(addresses)], ports: uniquePorts(ports) } : undefined;
-}
-
-/** Peers with the ports and edges that grant them, for one direction of one policy. */
-class GrantSet {
-  private readonly grants = new Map<string, { peer: V1NetworkPolicyPeer; label: string; ports: PortKey[]; edges: Edge[] }>();
-
-  /** Allows `peer` on `ports`, because of `edges`. */
-  add(key: string, peer: V1NetworkPolicyPeer, label: string, ports: readonly PortKey[], edges: readonly Edge[]): void {
-    const grant = this.grants.get(key) ?? { peer, label, ports: [], edges: [] };
-    grant.ports.push(...ports);
-    grant.edges.push(...edges);
-    this.grants.set(key, grant);
-  }
-
-  /**
-   * Rules: peers that share the same set of ports share one rule. A rule admits every listed peer
-   * on every listed port, so grouping by identical port sets keeps the policy exact.
-   */
-  rules(collapseRanges: boolean): { peers: V1NetworkPolicyPeer[]; ports: PortKey[]; labels: string[]; edges: Edge[]; policyPorts: ReturnType<typeof networkPolicyPorts> }[] {
-    const bySignature = new Map<string, { keys: string[]; ports: PortKey[] }>();
-    for (const [key, grant] of this.grants) {
-      const ports = uniquePorts(grant.ports);
-      const signature = ports.map(portLabel).join(',');
-      const group = bySignature.get(signature) ?? { keys: [], ports };
-      group.keys.push(key);
-      bySignature.set(signature, group);
-    }
-    const rules = [...bySignature.values()].map((group) => {
-      const keys = group.keys.sort(compareStrings);
-      const grants = keys.map((key) => this.grants.get(key) as NonNullable<ReturnType<typeof this.grants.get>>);
-      return {
-        peers: grants.map((grant) => grant.peer),
-        labels: grants.map((grant) => grant.label),
-        ports: group.ports,
-        policyPorts: networkPolicyPorts(group.ports, collapseRanges),
-        edges: grants.flatMap((grant) => grant.edges),
-        firstKey: keys[0] as string,
-      };
-    });
-    return rules.sort((a, b) => compareStrings(a.firstKey, b.firstKey));
-  }
 }
 
 /** A direction left unisolated, and why. */
@@ -366,34 +255,6 @@ function resolvePort(
   return { protocol, port: resolved.port };
 }
 
-/** `podSelector`, with `namespaceSelector` in the same element when in another namespace (rule 7). */
-function workloadPeer(peer: WorkloadPeer, policyNamespace: string, context: SynthesisContext): V1NetworkPolicyPeer | undefined {
-  const selection = context.selection(peerId(peer));
-  if (!selection.ok) return undefined;
-  return selectorPeer(peer.namespace, selection.selector, policyNamespace);
-}
-
-function selectorPeer(namespace: string, selector: LabelSelector, policyNamespace: string): V1NetworkPolicyPeer {
-  const podSelector = toV1Selector(selector);
-  if (namespace === policyNamespace) return { podSelector };
-  return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } }, podSelector };
-}
-
-function toV1Selector(selector: LabelSelector): V1LabelSelector {
-  return {
-    ...(selector.matchLabels && Object.keys(selector.matchLabels).length > 0 ? { matchLabels: { ...selector.matchLabels } } : {}),
-    ...(selector.matchExpressions && selector.matchExpressions.length > 0
-      ? {
-          matchExpressions: selector.matchExpressions.map((requirement) => ({
-            key: requirement.key,
-            operator: requirement.operator,
-            ...(requirement.values ? { values: [...requirement.values].sort(compareStrings) } : {}),
-          })),
-        }
-      : {}),
-  };
-}
-
 function unselectablePeerOpening(peer: WorkloadPeer, edge: Edge): OpenDirection {
   return {
     code: 'unselectable-peer',
@@ -410,78 +271,6 @@ function apiserverCidrs(edge: Edge, context: SynthesisContext): string[] {
   const peer = edge.source.kind === 'apiserver' ? edge.source : edge.destination;
   const addresses = context.apiserver?.addresses ?? (peer.kind === 'apiserver' && peer.ip ? [peer.ip] : []);
   return sortCidrs(addresses.map(hostCidr));
-}
-
-/** Ingress from the internet: on the observed ports only, flagged as internet-exposed (rule 13). */
-function addWorldIngress(grants: GrantSet, edges: readonly Edge[], subject: KnownWorkload, context: SynthesisContext, warnings: SynthesisWarning[]): void {
-  if (edges.length === 0) return;
-  const addresses = edges.flatMap((edge) => (edge.source.kind === 'world' && edge.source.ip ? [edge.source.ip] : []));
-  if (context.options.worldIngress === 'observed') {
-    for (const edge of edges) {
-      if (edge.source.kind !== 'world' || edge.source.ip === undefined || edge.port === undefined || !isPortProtocol(edge.protocol)) continue;
-      const cidr = hostCidr(edge.source.ip);
-      grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `world:${cidr}`, [{ protocol: edge.protocol, port: edge.port }], [edge]);
-    }
-  } else {
-    const ports = edges.flatMap((edge) => (edge.port !== undefined && isPortProtocol(edge.protocol) ? [{ protocol: edge.protocol, port: edge.port }] : []));
-    const families = new Set(addresses.map((ip) => (isIpv4(ip) ? 4 : 6)));
-    if (families.size === 0) families.add(4);
-    for (const family of [...families].sort()) {
-      const cidr = family === 4 ? '0.0.0.0/0' : '::/0';
-      const except = sortCidrs(
-        [...context.options.podCidrs, ...context.options.serviceCidrs, ...context.options.nodeCidrs].filter((range) => range.includes(':') === (family === 6)),
-      );
-      grants.add(`c:${cidr}`, { ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } }, `world:${cidr}`, ports, edges);
-    }
-  }
-  const ports = uniquePorts(edges.flatMap((edge) => (edge.port !== undefined && isPortProtocol(edge.protocol) ? [{ protocol: edge.protocol, port: edge.port }] : [])));
-  warnings.push({
-    code: 'internet-exposed',
-    severity: 'warning',
-    workload: subject.id,
-    message: `${subject.id} is internet-exposed on ${ports.map(portLabel).join(', ')}: ${new Set(addresses).size} external client address(es) observed`,
-    edges: edges.map(edgeEvidence),
-  });
-}
-
-/** Egress to external addresses: single addresses, folded past a count per prefix (rule 13). */
-function addWorldEgress(grants: GrantSet, edges: readonly Edge[], context: SynthesisContext): void {
-  const byPorts = new Map<string, { ports: PortKey[]; ips: string[]; edges: Edge[] }>();
-  const portsByIp = new Map<string, { ports: PortKey[]; edges: Edge[] }>();
-  for (const edge of edges) {
-    if (edge.destination.kind !== 'world' || edge.destination.ip === undefined || edge.port === undefined || !isPortProtocol(edge.protocol)) continue;
-    const entry = portsByIp.get(edge.destination.ip) ?? { ports: [], edges: [] };
-    entry.ports.push({ protocol: edge.protocol, port: edge.port });
-    entry.edges.push(edge);
-    portsByIp.set(edge.destination.ip, entry);
-  }
-  for (const [ip, entry] of portsByIp) {
-    const ports = uniquePorts(entry.ports);
-    const signature = ports.map(portLabel).join(',');
-    const group = byPorts.get(signature) ?? { ports, ips: [], edges: [] };
-    group.ips.push(ip);
-    group.edges.push(...entry.edges);
-    byPorts.set(signature, group);
-  }
-  const { options } = context;
-  for (const group of byPorts.values()) {
-    const cidrs = foldWorldAddresses(group.ips, {
-      minAddresses: options.worldFoldMinAddresses,
-      prefixV4: options.worldFoldPrefixV4,
-      prefixV6: options.worldFoldPrefixV6,
-      protectedRanges: context.protectedRanges,
-    });
-    for (const cidr of cidrs) {
-      const edgesInCidr = group.edges.filter((edge) => edge.destination.kind === 'world' && edge.destination.ip !== undefined && cidrCovers(cidr, edge.destination.ip));
-      grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `world:${cidr}`, group.ports, edgesInCidr);
-    }
-  }
-}
-
-function cidrCovers(cidr: string, ip: string): boolean {
-  const [network = '', bits = '0'] = cidr.split('/');
-  if (network.includes(':') !== ip.includes(':')) return false;
-  return foldWorldAddresses([ip], { minAddresses: 1, prefixV4: Number(bits), prefixV6: Number(bits), protectedRanges: [] })[0] === cidr;
 }
 
 /** The cluster DNS on UDP and TCP 53 (and observed DNS ports), for every egress-isolated workload (rule 10). */
@@ -614,41 +403,6 @@ function windowWarnings(policies: readonly PolicyPlan[], options: SynthesisOptio
     }));
 }
 
-/** A per-namespace default deny, only where every workload has its own policy isolating both directions (rule 18). */
-function defaultDenyPolicies(plans: readonly PolicyPlan[], context: SynthesisContext, warnings: SynthesisWarning[]): PolicyPlan[] {
-  const covered = new Set(plans.filter((plan) => plan.policy.spec?.policyTypes?.length === 2).map((plan) => plan.workload));
-  const namespaces = [...new Set(plans.map((plan) => plan.namespace))].sort(compareStrings);
-  const result: PolicyPlan[] = [];
-  for (const namespace of namespaces) {
-    const missing = (context.catalog.byNamespace.get(namespace) ?? []).filter((known) => !covered.has(known.id)).map((known) => known.id);
-    if (missing.length > 0) {
-      warnings.push({
-        code: 'default-deny-skipped',
-        severity: 'info',
-        message: `no default-deny for namespace ${namespace}: ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no policy isolating both directions`,
-      });
-      continue;
-    }
-    result.push({
-      namespace,
-      name: DEFAULT_DENY_POLICY_NAME,
-      policy: {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: {
-          name: DEFAULT_DENY_POLICY_NAME,
-          namespace,
-          labels: { ...MANAGED_BY_LABEL },
-          annotations: { [EVIDENCE_ANNOTATION]: 'every workload in this namespace has its own Palisade policy; apply after them' },
-        },
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      },
-      rules: [],
-    });
-  }
-  return result;
-}
-
 function sortWarnings(warnings: readonly SynthesisWarning[]): SynthesisWarning[] {
   return [...warnings].sort(
     (a, b) => compareStrings(a.workload ?? '', b.workload ?? '') || compareStrings(a.code, b.code) || compareStrings(a.message, b.message),
@@ -667,4 +421,3 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined)
   return groups;
 }
 
-export type { EdgeEvidence };
