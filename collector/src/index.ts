@@ -14,3 +14,8 @@ export * from './read-lines.js';
 export * from './ingest.js';
 export * from './kafka/flow-topics.js';
 export * from './kafka/kafka-settings.js';
+export * from './errors.js';
+export * from './sink.js';
+export * from './kafka/flow-sink.js';
+export * from './kafka/dead-letter-sink.js';
+export * from './kafka/topic-setup.js';

@@ -1,0 +1,43 @@
+import type { IHeaders, Message } from 'kafkajs';
+import type { FlowFormat } from '../flow.js';
+import { FlowFormatSchema } from '../flow.js';
+import type { DeadLetter } from '../ingest.js';
+import { DEAD_LETTER_HEADERS } from './flow-topics.js';
+
+/**
+ * The dead-letter topic's message shape (ARCHITECTURE.md: "the raw record, with headers for the
+ * reason and the source format"). The value is the record exactly as read, so an operator can
+ * replay it once the adapter is fixed; everything Palisade knows about it goes in headers, so the
+ * value stays byte-for-byte the input.
+ */
+
+/** The Kafka message for one dead letter. */
+export function deadLetterMessage(letter: DeadLetter): Message {
+  const headers: IHeaders = {
+    [DEAD_LETTER_HEADERS.reason]: letter.reason,
+    [DEAD_LETTER_HEADERS.source]: letter.source,
+    [DEAD_LETTER_HEADERS.line]: String(letter.line),
+  };
+  if (letter.format !== undefined) headers[DEAD_LETTER_HEADERS.format] = letter.format;
+  // Keyed by where the record came from, so the dead letters of one source stay in order on one
+  // partition. A record settled after it left memory (held back, then decided) has no raw value.
+  return { key: letter.source, value: letter.record ?? null, headers };
+}
+
+/** A dead letter read back from the topic (tests, and tools that replay the topic). */
+export function readDeadLetter(message: { readonly value: Buffer | null; readonly headers?: IHeaders }): DeadLetter {
+  const header = (name: string): string | undefined => {
+    const value = message.headers?.[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined ? undefined : first.toString();
+  };
+  const format = FlowFormatSchema.safeParse(header(DEAD_LETTER_HEADERS.format));
+  const line = Number(header(DEAD_LETTER_HEADERS.line));
+  return {
+    source: header(DEAD_LETTER_HEADERS.source) ?? '',
+    line: Number.isInteger(line) ? line : 0,
+    reason: header(DEAD_LETTER_HEADERS.reason) ?? '',
+    ...(message.value !== null ? { record: message.value.toString('utf8') } : {}),
+    ...(format.success ? { format: format.data satisfies FlowFormat } : {}),
+  };
+}
