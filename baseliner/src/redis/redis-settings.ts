@@ -1,0 +1,90 @@
+import { readFileSync } from 'node:fs';
+import type { RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { BaselineRedis } from './redis-client.js';
+import { createBaselineRedis, serviceRedisOptions } from './redis-client.js';
+import { RedisBaselineStore } from './redis-store.js';
+
+/**
+ * Redis connection settings, from flags or `PALISADE_REDIS_*` variables, validated once. The URL
+ * may carry `rediss://` for TLS and `user:password@`; the password may also come on its own
+ * (`PALISADE_REDIS_PASSWORD`) so it stays out of process listings. Only
+ * {@link describeRedisSettings} is printable.
+ */
+export const RedisSettingsSchema = z.object({
+  url: z
+    .string({ error: 'needs --redis-url redis://HOST:PORT (or PALISADE_REDIS_URL)' })
+    .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value), 'must be redis://HOST:PORT or rediss://HOST:PORT'),
+  username: z.string().min(1).optional(),
+  password: z.string().min(1).optional(),
+  tls: z.stringbool().default(false),
+  caFile: z.string().min(1).optional(),
+  prefix: z.string().min(1).default('palisade:'),
+});
+
+/** Validated Redis settings. */
+export type RedisSettings = z.output<typeof RedisSettingsSchema>;
+/** Redis settings as strings from flags or the environment. */
+export type RedisSettingsInput = z.input<typeof RedisSettingsSchema>;
+
+/** Reads `PALISADE_REDIS_*` variables, flags taking precedence. */
+export function redisSettingsFromEnv(env: NodeJS.ProcessEnv, flags: Partial<Record<keyof RedisSettingsInput, string | undefined>> = {}): RedisSettingsInput {
+  const input: Record<string, string> = {};
+  const names: Record<keyof RedisSettingsInput, string> = {
+    url: 'PALISADE_REDIS_URL',
+    username: 'PALISADE_REDIS_USERNAME',
+    password: 'PALISADE_REDIS_PASSWORD',
+    tls: 'PALISADE_REDIS_TLS',
+    caFile: 'PALISADE_REDIS_CA_FILE',
+    prefix: 'PALISADE_REDIS_PREFIX',
+  };
+  for (const [key, variable] of Object.entries(names)) {
+    const value = flags[key as keyof RedisSettingsInput] ?? env[variable];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  return input as RedisSettingsInput;
+}
+
+/** ioredis options for the settings (AUTH and TLS included). */
+export function redisClientOptions(settings: RedisSettings, overrides: RedisOptions = {}): RedisOptions {
+  const tls = settings.tls || settings.url.startsWith('rediss://');
+  return serviceRedisOptions({
+    ...(settings.username ? { username: settings.username } : {}),
+    ...(settings.password ? { password: settings.password } : {}),
+    ...(tls ? { tls: settings.caFile ? { ca: [readFileSync(settings.caFile, 'utf8')] } : {} } : {}),
+    ...overrides,
+  });
+}
+
+/** The settings without secrets, for logs. */
+export function describeRedisSettings(settings: RedisSettings): Record<string, unknown> {
+  const url = new URL(settings.url);
+  if (url.password) url.password = '***';
+  return { url: url.toString(), prefix: settings.prefix, tls: settings.tls || url.protocol === 'rediss:', ...(settings.password ? { password: '***' } : {}) };
+}
+
+/** A connected Redis baseline store and the way to close it. */
+export interface OpenedRedisStore {
+  readonly store: RedisBaselineStore;
+  readonly redis: BaselineRedis;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Redis and opens the baseline store. The one place a Redis client is created, called
+ * from the service's main and the CLI, never at module load.
+ */
+export async function openRedisBaselineStore(settings: RedisSettings, overrides: RedisOptions = {}): Promise<OpenedRedisStore> {
+  const client = new Redis(settings.url, { lazyConnect: true, ...redisClientOptions(settings, overrides) });
+  await client.connect();
+  const redis = createBaselineRedis(client);
+  const store = new RedisBaselineStore({ redis, prefix: settings.prefix });
+  return {
+    store,
+    redis,
+    async close() {
+      await redis.quit();
+    },
+  };
+}
