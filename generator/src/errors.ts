@@ -29,6 +29,19 @@ export class VerificationError extends PalisadeError {
   override readonly exitCode = 5;
 }
 
+/**
+ * The Kubernetes API server or the Git remote/GitHub could not be reached or answered with an
+ * error that is not the user's input: the message names the call; a retry may help.
+ */
+export class ClusterError extends PalisadeError {
+  override readonly retriable: boolean;
+
+  constructor(message: string, options?: { cause?: unknown; retriable?: boolean }) {
+    super(message, options);
+    this.retriable = options?.retriable ?? true;
+  }
+}
+
 /** Exit codes, as `--help` documents them. */
 export const EXIT_CODES = Object.freeze({
   ok: 0,
@@ -37,4 +50,6 @@ export const EXIT_CODES = Object.freeze({
   denied: 3,
   refused: 4,
   verification: 5,
+  /** `refresh`: the proposal changed and was acted on (0 means nothing changed). */
+  changed: 10,
 });

@@ -1,0 +1,81 @@
+import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import type { ClusterState } from '@palisade/collector';
+import { ClusterObjectError, clusterStateFromObjects } from '@palisade/collector';
+import { ClusterError } from '../errors.js';
+import type { ClusterReader, ReadKind } from './cluster-api.js';
+import { ApiRefusedError, READ_KINDS } from './cluster-api.js';
+
+/**
+ * Reads everything Palisade needs from the live cluster, in full, before any synthesis runs
+ * (STYLE.md: gather all state first). Every page of every kind is read; a refused or failed read
+ * is an error naming the call, never an empty result, because an empty pod list would make every
+ * workload look gone and every policy look stale.
+ */
+
+/** The cluster as read: the state synthesis and evaluation use, and the NetworkPolicies in force. */
+export interface LiveCluster {
+  readonly state: ClusterState;
+  /** Every NetworkPolicy in the scope, Palisade's and everyone else's. */
+  readonly policies: readonly V1NetworkPolicy[];
+  /** The namespaces read, or undefined for all of them. */
+  readonly namespaces?: readonly string[];
+  /** Objects read, per kind. */
+  readonly counts: Readonly<Record<ReadKind, number>>;
+}
+
+/** What to read. */
+export interface ReadOptions {
+  /** Read only these namespaces (objects in them; Namespace objects are always all read). @default all */
+  readonly namespaces?: readonly string[];
+}
+
+/** Reads every kind, every page, in the scope. */
+export async function readLiveCluster(reader: ClusterReader, options: ReadOptions = {}): Promise<LiveCluster> {
+  const scopes: readonly (string | undefined)[] = options.namespaces && options.namespaces.length > 0 ? [...new Set(options.namespaces)].sort() : [undefined];
+  const objects: unknown[] = [];
+  const policies: V1NetworkPolicy[] = [];
+  const counts = Object.fromEntries(READ_KINDS.map((kind) => [kind, 0])) as Record<ReadKind, number>;
+  for (const kind of READ_KINDS) {
+    for (const namespace of kind === 'Namespace' ? [undefined] : scopes) {
+      const items = await listAll(reader, kind, namespace);
+      counts[kind] += items.length;
+      if (kind === 'NetworkPolicy') policies.push(...(items as V1NetworkPolicy[]));
+      else objects.push(...items);
+    }
+  }
+  let state: ClusterState;
+  try {
+    state = clusterStateFromObjects(objects);
+  } catch (error) {
+    if (error instanceof ClusterObjectError) throw new ClusterError(`the cluster holds an object Palisade cannot read: ${error.message}`, { cause: error, retriable: false });
+    throw error;
+  }
+  return { state, policies, ...(options.namespaces && options.namespaces.length > 0 ? { namespaces: scopes as string[] } : {}), counts };
+}
+
+async function listAll(reader: ClusterReader, kind: ReadKind, namespace: string | undefined): Promise<unknown[]> {
+  const items: unknown[] = [];
+  let continueToken: string | undefined;
+  do {
+    try {
+      const page = await reader.list(kind, namespace, continueToken);
+      items.push(...page.items);
+      continueToken = page.continueToken;
+    } catch (error) {
+      throw readError(kind, namespace, error);
+    }
+  } while (continueToken !== undefined);
+  return items;
+}
+
+function readError(kind: ReadKind, namespace: string | undefined, error: unknown): ClusterError {
+  if (error instanceof ClusterError) return error;
+  const where = kind === 'Namespace' || namespace === undefined ? '' : ` in namespace ${namespace}`;
+  if (error instanceof ApiRefusedError) {
+    const hint = error.code === 401 || error.code === 403 ? ': Palisade needs get and list on it (see the Helm chart RBAC), or limit the read with --namespace' : '';
+    // 410 Gone: the continue token expired between pages; a new read from the start succeeds.
+    const retriable = error.code >= 500 || error.code === 429 || error.code === 410;
+    return new ClusterError(`cannot read ${kind}s${where}: ${error.message}${hint}`, { cause: error, retriable });
+  }
+  return new ClusterError(`cannot read ${kind}s${where}: ${(error as Error).message}`, { cause: error });
+}

@@ -1,0 +1,165 @@
+import {
+  ApiException,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  DiscoveryV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  NetworkingV1Api,
+  PatchStrategy,
+  type V1NetworkPolicy,
+} from '@kubernetes/client-node';
+import { ClusterError, InputError } from '../errors.js';
+import type { ClusterReader, ListPage, PolicyWriter, ReadKind } from './cluster-api.js';
+import { ApiRefusedError, FIELD_MANAGER } from './cluster-api.js';
+import { applyConfiguration } from './policy-manifest.js';
+
+/**
+ * The one place Palisade talks to the Kubernetes API, through @kubernetes/client-node 1.x. Nothing
+ * here decides anything: it lists, applies and deletes, and turns the client's exceptions into
+ * {@link ApiRefusedError} (the server said no) or {@link ClusterError} (the server could not be reached).
+ */
+
+/** Page size of list calls: large enough for few round trips, small enough for a busy API server. */
+const PAGE_SIZE = 500;
+
+/**
+ * Loads a kubeconfig: the file given (`--kubeconfig`), else the in-cluster service account when
+ * running in a pod, else the default lookup (`KUBECONFIG`, `~/.kube/config`).
+ */
+export function loadKubeConfig(path: string | undefined): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  try {
+    if (path !== undefined) kubeConfig.loadFromFile(path);
+    else kubeConfig.loadFromDefault();
+  } catch (error) {
+    throw new InputError(`--kubeconfig ${path ?? '(default)'}: cannot load the kubeconfig: ${(error as Error).message}`, { cause: error });
+  }
+  if (kubeConfig.getCurrentCluster() === null) throw new InputError(`--kubeconfig ${path ?? '(default)'}: no current cluster; set current-context or pass --kubeconfig`);
+  return kubeConfig;
+}
+
+interface Paged {
+  readonly items: readonly object[];
+  readonly metadata?: { readonly _continue?: string };
+}
+
+type Lister = (namespace: string | undefined, request: { _continue?: string; limit: number }) => Promise<Paged>;
+
+/** The Kubernetes implementation of {@link ClusterReader} and {@link PolicyWriter}. */
+export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & PolicyWriter {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  const batch = kubeConfig.makeApiClient(BatchV1Api);
+  const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const server = kubeConfig.getCurrentCluster()?.server ?? '(unknown server)';
+
+  const listers: Readonly<Record<ReadKind, { apiVersion: string; list: Lister }>> = {
+    Namespace: { apiVersion: 'v1', list: (_namespace, request) => core.listNamespace(request) },
+    Deployment: {
+      apiVersion: 'apps/v1',
+      list: (namespace, request) => (namespace ? apps.listNamespacedDeployment({ namespace, ...request }) : apps.listDeploymentForAllNamespaces(request)),
+    },
+    ReplicaSet: {
+      apiVersion: 'apps/v1',
+      list: (namespace, request) => (namespace ? apps.listNamespacedReplicaSet({ namespace, ...request }) : apps.listReplicaSetForAllNamespaces(request)),
+    },
+    StatefulSet: {
+      apiVersion: 'apps/v1',
+      list: (namespace, request) => (namespace ? apps.listNamespacedStatefulSet({ namespace, ...request }) : apps.listStatefulSetForAllNamespaces(request)),
+    },
+    DaemonSet: {
+      apiVersion: 'apps/v1',
+      list: (namespace, request) => (namespace ? apps.listNamespacedDaemonSet({ namespace, ...request }) : apps.listDaemonSetForAllNamespaces(request)),
+    },
+    Job: {
+      apiVersion: 'batch/v1',
+      list: (namespace, request) => (namespace ? batch.listNamespacedJob({ namespace, ...request }) : batch.listJobForAllNamespaces(request)),
+    },
+    CronJob: {
+      apiVersion: 'batch/v1',
+      list: (namespace, request) => (namespace ? batch.listNamespacedCronJob({ namespace, ...request }) : batch.listCronJobForAllNamespaces(request)),
+    },
+    Pod: {
+      apiVersion: 'v1',
+      list: (namespace, request) => (namespace ? core.listNamespacedPod({ namespace, ...request }) : core.listPodForAllNamespaces(request)),
+    },
+    Service: {
+      apiVersion: 'v1',
+      list: (namespace, request) => (namespace ? core.listNamespacedService({ namespace, ...request }) : core.listServiceForAllNamespaces(request)),
+    },
+    EndpointSlice: {
+      apiVersion: 'discovery.k8s.io/v1',
+      list: (namespace, request) =>
+        namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...request }) : discovery.listEndpointSliceForAllNamespaces(request),
+    },
+    NetworkPolicy: {
+      apiVersion: 'networking.k8s.io/v1',
+      list: (namespace, request) =>
+        namespace ? networking.listNamespacedNetworkPolicy({ namespace, ...request }) : networking.listNetworkPolicyForAllNamespaces(request),
+    },
+  };
+
+  return {
+    async list(kind, namespace, continueToken): Promise<ListPage> {
+      const { apiVersion, list } = listers[kind];
+      const where = kind === 'Namespace' ? '' : namespace ? ` in namespace ${namespace}` : ' in all namespaces';
+      const page = await call(`list ${kind}s${where}`, server, () => list(namespace, { limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}) }));
+      // List items carry no kind; the typed client turns timestamps into Dates, which JSON turns back.
+      const items = page.items.map((item) => ({ apiVersion, kind, ...(JSON.parse(JSON.stringify(item)) as object) }));
+      const next = page.metadata?._continue;
+      return { items, ...(next ? { continueToken: next } : {}) };
+    },
+
+    async apply(policy, options) {
+      const manifest = applyConfiguration(policy);
+      const key = `${manifest.metadata?.namespace}/${manifest.metadata?.name}`;
+      return call(`apply NetworkPolicy ${key}${options.dryRun ? ' (dry run)' : ''}`, server, () =>
+        objects.patch<V1NetworkPolicy>(manifest, undefined, options.dryRun ? 'All' : undefined, FIELD_MANAGER, false, PatchStrategy.ServerSideApply),
+      );
+    },
+
+    async delete(target, options) {
+      await call(`delete NetworkPolicy ${target.namespace}/${target.name}${options.dryRun ? ' (dry run)' : ''}`, server, () =>
+        networking.deleteNamespacedNetworkPolicy({
+          name: target.name,
+          namespace: target.namespace,
+          // With a body the API server reads DeleteOptions from it and ignores the query, so dryRun goes in both.
+          ...(options.dryRun ? { dryRun: 'All' } : {}),
+          body: {
+            ...(options.dryRun ? { dryRun: ['All'] } : {}),
+            ...(target.resourceVersion ? { preconditions: { resourceVersion: target.resourceVersion } } : {}),
+          },
+        }),
+      );
+    },
+  };
+}
+
+/** Runs one API call; a refusal becomes {@link ApiRefusedError}, anything else {@link ClusterError}. */
+async function call<T>(what: string, server: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof ApiException) {
+      const status = parseStatus(error.body);
+      throw new ApiRefusedError(error.code, status.reason ?? String(error.code), `${what}: ${status.message ?? `HTTP ${error.code}`}`, { cause: error });
+    }
+    throw new ClusterError(`${what}: cannot reach the Kubernetes API server at ${server}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+function parseStatus(body: unknown): { reason?: string; message?: string } {
+  try {
+    const status = (typeof body === 'string' ? JSON.parse(body) : body) as { reason?: unknown; message?: unknown } | null;
+    return {
+      ...(typeof status?.reason === 'string' ? { reason: status.reason } : {}),
+      ...(typeof status?.message === 'string' ? { message: status.message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
