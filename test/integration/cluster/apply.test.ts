@@ -1,4 +1,6 @@
-import { NetworkingV1Api, type V1NetworkPolicy } from '@kubernetes/client-node';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KubernetesObjectApi, NetworkingV1Api, PatchStrategy, type V1NetworkPolicy } from '@kubernetes/client-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { palisade } from '../../../generator/src/cli/testing/cli-harness.js';
 import { loadTestKubeConfig } from '../../helpers/kubernetes.js';
@@ -65,5 +67,82 @@ describe('palisade apply (real kube-apiserver)', () => {
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(/Applied: 0 created, 0 updated, 1 pruned, 2 unchanged/);
     expect([...(await policies(shop.namespace)).keys()].sort()).toEqual(['hand-written', 'palisade-db', 'palisade-web']);
+  });
+
+  it('stops with exit 4 on a same-named policy Palisade does not own, and applies nothing', async () => {
+    const shop = await createShop(kubeConfig, onTestFinished);
+    const flows = await shop.writeFlows(48);
+    await networking.createNamespacedNetworkPolicy({
+      namespace: shop.namespace,
+      body: { metadata: { name: 'palisade-db' }, spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] } },
+    });
+    const run = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--flows', flows]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/^palisade: refused: nothing was applied: \S+\/palisade-db exists and is not Palisade's/);
+    expect([...(await policies(shop.namespace)).keys()]).toEqual(['palisade-db']);
+  });
+
+  it('stops with exit 4 when another field manager owns the fields, never forcing, and applies nothing', async () => {
+    const shop = await createShop(kubeConfig, onTestFinished);
+    const flows = await shop.writeFlows(48);
+    // Someone else server-side applied Palisade's policy with other rules (kubectl apply --server-side).
+    await KubernetesObjectApi.makeApiClient(kubeConfig).patch<V1NetworkPolicy>(
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'palisade-db', namespace: shop.namespace, labels: { 'app.kubernetes.io/managed-by': 'palisade' } },
+        spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 9999 }] }] },
+      },
+      undefined,
+      undefined,
+      'kubectl',
+      false,
+      PatchStrategy.ServerSideApply,
+    );
+    const before = versions(await policies(shop.namespace));
+    const run = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--flows', flows]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/server-side dry run refused 1 of 2 change\(s\), nothing was applied: update \S+\/palisade-db: .*conflict.*kubectl/i);
+    expect(versions(await policies(shop.namespace))).toEqual(before);
+  });
+
+  it('applies nothing when the server rejects one object of the set', async () => {
+    const shop = await createShop(kubeConfig, onTestFinished);
+    const proposed = join(shop.dir, 'proposed', shop.namespace);
+    await mkdir(proposed, { recursive: true });
+    const policy = (name: string, app: string) =>
+      [
+        'apiVersion: networking.k8s.io/v1',
+        'kind: NetworkPolicy',
+        'metadata:',
+        `  name: ${name}`,
+        `  namespace: ${shop.namespace}`,
+        '  labels: {app.kubernetes.io/managed-by: palisade}',
+        '  annotations: {palisade.io/workload: Deployment/web}',
+        'spec:',
+        `  podSelector: {matchLabels: {app: ${JSON.stringify(app)}}}`,
+        '  policyTypes: [Ingress]',
+        '',
+      ].join('\n');
+    await writeFile(join(proposed, 'palisade-a.yaml'), policy('palisade-a', 'web'));
+    // A label value with a space: valid YAML, rejected by the API server's validation.
+    await writeFile(join(proposed, 'palisade-b.yaml'), policy('palisade-b', 'not valid'));
+    const run = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--proposed', join(shop.dir, 'proposed'), '--min-window', '0s']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/server-side dry run refused 1 of 2 change\(s\), nothing was applied: create \S+\/palisade-b: .*Invalid value: "not valid"/);
+    expect((await policies(shop.namespace)).size).toBe(0);
+  });
+
+  it('refuses workloads observed for less than --min-window (rule 16) and applies nothing', async () => {
+    const shop = await createShop(kubeConfig, onTestFinished);
+    const flows = await shop.writeFlows(2);
+    const run = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--flows', flows]);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toMatch(/Deployment\/db was observed for 2h, less than --min-window 24h/);
+    expect((await policies(shop.namespace)).size).toBe(0);
+
+    const allowed = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--flows', flows, '--min-window', '1h', '--max-changes', '1']);
+    expect(allowed.code).toBe(4);
+    expect(allowed.stderr).toMatch(/2 policies would change, more than --max-changes 1/);
   });
 });
