@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, InputError, PalisadeError } from '../errors.js';
 import { applyCommand } from './apply-command.js';
 import { collectCommand } from './collect-command.js';
+import { baselineCommand } from './baseline-command.js';
 import { diffCommand } from './diff-command.js';
 import { generateCommand } from './generate-command.js';
 import type { CliIo, CommandContext } from './progress.js';
@@ -31,7 +32,7 @@ export function createProgram(context: CommandContext): Command {
     })
     .addHelpText('after', EXIT_CODE_HELP)
     .exitOverride();
-  for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context), applyCommand(context)]) {
+  for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context), applyCommand(context), collectCommand(context), baselineCommand(context)]) {
     program.addCommand(command.addHelpText('after', EXIT_CODE_HELP).exitOverride());
   }
   return program;

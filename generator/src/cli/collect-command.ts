@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import type { CollectFlags, KafkaSettingsInput } from '@palisade/collector';
+import { CollectConfigError, CollectorError, parseCollectConfig, startCollect } from '@palisade/collector';
+import { InputError, PalisadeError } from '../errors.js';
+import type { CommandContext } from './progress.js';
+
+/** The collector failed while running (Kafka refused, a source broke); the message says what. */
+class CollectError extends PalisadeError {}
+
+const FORMATS = ['auto', 'hubble', 'calico', 'aws-vpc-cni', 'antrea', 'netobserv'] as const;
+
+/**
+ * `palisade collect`: the collector service. Reads a source, turns each record into oriented,
+ * workload-resolved Flows and writes them to Kafka, until the input ends (file, stdin) or it is
+ * stopped with SIGTERM/SIGINT (follow, kafka), flushing everything before it exits.
+ */
+export function collectCommand(context: CommandContext): Command {
+  return new Command('collect')
+    .summary('the collector service: flow logs → Kafka')
+    .description(
+      'Reads CNI flow logs from a source, orients and resolves them to workloads, and writes Flows to Kafka\n' +
+        '(unreadable records to the dead-letter topic). Serves /metrics and /healthz. Every flag can also be set\n' +
+        'with a PALISADE_* variable (PALISADE_SOURCE, PALISADE_KAFKA_BROKERS, PALISADE_TOPIC, ...); secrets only that\n' +
+        'way: PALISADE_KAFKA_SASL_PASSWORD.',
+    )
+    .addOption(new Option('--source <source>', 'file:PATH (read once), follow:PATH (tail across rotation), stdin, or kafka:TOPIC'))
+    .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each').choices([...FORMATS]))
+    .addOption(new Option('--kafka-brokers <list>', 'Kafka bootstrap brokers, HOST:PORT[,HOST:PORT...]'))
+    .addOption(new Option('--kafka-client-id <id>', 'Kafka client id'))
+    .addOption(new Option('--kafka-tls', 'connect to Kafka with TLS'))
+    .addOption(new Option('--kafka-ca-file <file>', 'CA bundle for Kafka TLS'))
+    .addOption(new Option('--kafka-sasl-mechanism <mechanism>', 'SASL mechanism').choices(['plain', 'scram-sha-256', 'scram-sha-512']))
+    .addOption(new Option('--kafka-sasl-username <name>', 'SASL user (the password comes from PALISADE_KAFKA_SASL_PASSWORD)'))
+    .addOption(new Option('--kubeconfig <file>', 'watch this cluster for identities (pods, Services, EndpointSlices)'))
+    .addOption(new Option('--in-cluster', 'watch the cluster with the pod\'s service account'))
+    .addOption(new Option('--cluster <file>', 'cluster objects as kubectl get -o yaml prints them, instead of watching'))
+    .addOption(new Option('--topic <name>', 'flow topic (default palisade.flows.v1)'))
+    .addOption(new Option('--dead-letter-topic <name>', 'dead-letter topic (default palisade.flows.dlq)'))
+    .addOption(new Option('--partitions <n>', 'partitions of the topics when they are created (default 6)'))
+    .addOption(new Option('--replication-factor <n>', 'replication factor of the topics when they are created (default 1)'))
+    .addOption(new Option('--no-create-topics', 'never create topics (they are managed elsewhere)'))
+    .addOption(new Option('--metrics-port <port>', '/metrics and /healthz port (default 9464)'))
+    .addOption(new Option('--state-dir <dir>', 'where follow: keeps its checkpoint'))
+    .addOption(new Option('--source-group <group>', 'consumer group of a kafka: source (default palisade-collector)'))
+    .addOption(new Option('--batch-size <n>', 'messages per Kafka batch (default 2000)'))
+    .addOption(new Option('--linger-ms <ms>', 'longest wait for a batch to fill (default 20)'))
+    .addOption(new Option('--max-buffered-messages <n>', 'messages buffered before reading waits (default 20000)'))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  palisade collect --source follow:/var/run/cilium/hubble/events.log --kafka-brokers kafka:9092 --in-cluster\n' +
+        '  palisade collect --source kafka:netobserv-flows --format netobserv --kafka-brokers kafka:9092 --kubeconfig ~/.kube/config\n',
+    )
+    .action(async (flags: Record<string, unknown>) => {
+      const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+      const kafka: Partial<KafkaSettingsInput> = {
+        ...(text('kafkaBrokers') !== undefined ? { brokers: text('kafkaBrokers') } : {}),
+        ...(text('kafkaClientId') !== undefined ? { clientId: text('kafkaClientId') } : {}),
+        ...(flags['kafkaTls'] === true ? { tls: 'true' } : {}),
+        ...(text('kafkaCaFile') !== undefined ? { caFile: text('kafkaCaFile') } : {}),
+        ...(text('kafkaSaslMechanism') !== undefined ? { saslMechanism: text('kafkaSaslMechanism') as KafkaSettingsInput['saslMechanism'] } : {}),
+        ...(text('kafkaSaslUsername') !== undefined ? { saslUsername: text('kafkaSaslUsername') } : {}),
+      };
+      const passThrough = ['source', 'format', 'kubeconfig', 'cluster', 'topic', 'deadLetterTopic', 'partitions', 'replicationFactor', 'metricsPort', 'stateDir', 'sourceGroup', 'batchSize', 'lingerMs', 'maxBufferedMessages', 'logLevel'] as const;
+      const collectFlags: CollectFlags = {
+        kafka,
+        ...Object.fromEntries(passThrough.flatMap((name) => (text(name) !== undefined ? [[name, text(name)]] : []))),
+        ...(flags['inCluster'] === true ? { inCluster: true } : {}),
+        // commander's --no-create-topics sets createTopics to false; true is the default either way.
+        ...(flags['createTopics'] === false ? { createTopics: false } : {}),
+      };
+      try {
+        const config = parseCollectConfig(collectFlags, process.env);
+        const running = await startCollect({ config, ...(context.io.stdin === process.stdin ? {} : { stdin: context.io.stdin as never }) });
+        const summary = await running.done;
+        context.io.stderr.write(
+          `collect: ${summary.recordsRead} records read, ${summary.flowsProduced} flows, ${summary.deadLettered} dead letters, ${summary.quarantined} quarantined, ${summary.skipped} skipped\n`,
+        );
+      } catch (error) {
+        if (error instanceof CollectConfigError) throw new InputError(error.message, { cause: error });
+        if (error instanceof CollectorError) throw new CollectError(error.message, { cause: error });
+        throw error;
+      }
+    });
+}
