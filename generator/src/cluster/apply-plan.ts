@@ -176,3 +176,17 @@ function workloadIds(state: ClusterState): Set<string> {
   for (const pod of state.pods) ids.add(`${pod.namespace}/${pod.workload.kind}/${pod.workload.name}`);
   return ids;
 }
+
+/**
+ * The policies in force once the plan is applied: everyone else's untouched, Palisade's created,
+ * updated, kept or pruned as planned. A desired policy that a gate refuses is left out (the live one
+ * stays), so a dry-run diff shows what apply could really do.
+ */
+export function policiesAfterApply(plan: ApplyPlan, live: readonly V1NetworkPolicy[]): V1NetworkPolicy[] {
+  const byKey = new Map(live.map((policy) => [policyKey(policy), policy]));
+  for (const step of plan.steps) {
+    if (step.action === 'prune') byKey.delete(step.key);
+    else if (step.action !== 'keep') byKey.set(step.key, step.policy);
+  }
+  return [...byKey.values()];
+}

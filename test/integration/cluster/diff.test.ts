@@ -1,0 +1,37 @@
+import { NetworkingV1Api } from '@kubernetes/client-node';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { PolicyDiffReport } from '../../../generator/src/evaluator/diff-render.js';
+import { palisade } from '../../../generator/src/cli/testing/cli-harness.js';
+import { loadTestKubeConfig } from '../../helpers/kubernetes.js';
+import { readServiceEnv } from '../../helpers/service-env.js';
+import { createShop } from './scenario.js';
+
+describe('palisade diff --kubeconfig (real kube-apiserver)', () => {
+  it('compares hand-written live policies with the cluster as apply would leave it', async () => {
+    const kubeConfig = loadTestKubeConfig();
+    const shop = await createShop(kubeConfig, onTestFinished);
+    const flows = await shop.writeFlows(48);
+    // Someone isolated every pod's ingress by hand: web → db is denied today.
+    await kubeConfig.makeApiClient(NetworkingV1Api).createNamespacedNetworkPolicy({
+      namespace: shop.namespace,
+      body: { metadata: { name: 'deny-all-ingress' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+    });
+
+    const run = await palisade(['diff', '--kubeconfig', readServiceEnv().kubeconfig, '--namespace', shop.namespace, '--flows', flows, '-o', 'json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as PolicyDiffReport;
+    expect(report.objects.added.map((change) => change.key)).toEqual([`${shop.namespace}/palisade-db`, `${shop.namespace}/palisade-web`]);
+    expect(report.objects.removed).toEqual([]);
+    expect(report.objects.unchanged).toBe(1);
+    expect(report.semantic?.deniedByCurrent.denied).toBeGreaterThan(0);
+    expect(report.semantic?.deniedByCurrent.deniedEdges.map((edge) => `${edge.source} → ${edge.destination}`)).toEqual([
+      `${shop.namespace}/Deployment/web → ${shop.namespace}/Deployment/db`,
+    ]);
+    expect(report.semantic?.deniedByProposed.denied).toBe(0);
+
+    const markdown = await palisade(['diff', '--kubeconfig', readServiceEnv().kubeconfig, '--namespace', shop.namespace, '--flows', flows, '-o', 'markdown']);
+    expect(markdown.code).toBe(0);
+    expect(markdown.stdout).toContain('palisade-db');
+  });
+});
