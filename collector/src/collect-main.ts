@@ -53,6 +53,8 @@ export interface RunningCollect {
   /** Stops reading; `done` settles after the flush. */
   stop(): void;
   readonly service: CollectService;
+  /** The identity lookups the adapters use (live when watching the cluster), if any. */
+  readonly resolver: IdentityResolver | undefined;
 }
 
 /**
@@ -139,7 +141,7 @@ export async function startCollect(options: StartCollectOptions): Promise<Runnin
     }
 
     const done = service.run().finally(cleanUp);
-    return { done, metricsPort, stop: () => service.stop(), service };
+    return { done, metricsPort, stop: () => service.stop(), service, resolver };
   } catch (error) {
     await cleanUp();
     throw error;
