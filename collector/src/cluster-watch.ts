@@ -148,7 +148,10 @@ export class ClusterWatch {
     const now = this.clock();
     const latest = { ...(JSON.parse(JSON.stringify(object)) as Record<string, unknown>), kind } as { metadata?: Record<string, unknown> };
     const marked = (latest.metadata?.['deletionTimestamp'] as string | undefined) ?? (known as typeof latest | undefined)?.metadata?.['deletionTimestamp'];
-    const deletedAt = Math.min(now, marked === undefined ? now : Date.parse(marked as string) || now);
+    // Kubernetes timestamps have one-second resolution: the deletion happened within the second
+    // the timestamp names, so the pod is taken to hold its address to the end of that second.
+    const markedAt = marked === undefined ? Number.NaN : Date.parse(marked as string) + 999;
+    const deletedAt = Number.isNaN(markedAt) ? now : Math.min(now, markedAt);
     // The pod held its address until it was deleted: keep it, with that time, for late flows.
     this.tombstones.set(key, { object: { ...latest, metadata: { ...latest.metadata, deletionTimestamp: new Date(deletedAt).toISOString() } }, deletedAt });
     this.pruneTombstones(now);
