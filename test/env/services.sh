@@ -7,6 +7,7 @@
 #   services.sh up [name...]  install, then start whatever is not running and wait until each
 #                         answers (names: redis kafka etcd apiserver; default all)
 #   services.sh down      stop every service and forget its data
+#   services.sh restart kafka  stop the broker and start it again on the same data
 #   services.sh status    say which service answers (exit 1 when one does not)
 #   services.sh env       print the variables the tests read, as `export NAME=value` lines
 #
@@ -276,6 +277,18 @@ EOF
   wait_ready kafka 90
 }
 
+# Stops the broker and starts it again on the same data, as a broker restart in production does:
+# topics, committed offsets and idempotent-producer state survive (tests that ride out an outage).
+restart_kafka() {
+  local dir="$RUN/kafka"
+  [ -f "$dir/server.properties" ] || die "kafka was never started from $RUN; run '$0 up kafka' first"
+  stop_service kafka
+  log "starting kafka again on its existing data"
+  spawn kafka java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+    -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties"
+  wait_ready kafka 90
+}
+
 start_etcd() {
   local dir="$RUN/etcd"
   # kube-apiserver's objects (namespaces are never garbage-collected here) start afresh with etcd.
@@ -418,10 +431,11 @@ case "${1:-}" in
   install) install_for ;;
   up) shift && cmd_up "$@" ;;
   down) cmd_down ;;
+  restart) [ "${2:-}" = kafka ] || die "restart supports: kafka"; restart_kafka ;;
   status) cmd_status ;;
   env) print_env ;;
   *)
-    echo "usage: $0 install|up|down|status|env" >&2
+    echo "usage: $0 install|up|down|restart kafka|status|env" >&2
     exit 2
     ;;
 esac
