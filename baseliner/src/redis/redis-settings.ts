@@ -77,6 +77,9 @@ export interface OpenedRedisStore {
  */
 export async function openRedisBaselineStore(settings: RedisSettings, overrides: RedisOptions = {}): Promise<OpenedRedisStore> {
   const client = new Redis(settings.url, { lazyConnect: true, ...redisClientOptions(settings, overrides) });
+  // Connection errors reach callers through the failed commands (and the service's retries);
+  // without a listener ioredis would also print each reconnect attempt as unhandled.
+  client.on('error', () => undefined);
   await client.connect();
   const redis = createBaselineRedis(client);
   const store = new RedisBaselineStore({ redis, prefix: settings.prefix });

@@ -5,6 +5,8 @@ import { DEFAULT_SYNTHESIS_OPTIONS, synthesisOptions } from '../synthesis/synthe
 import { parseDuration } from './duration.js';
 import type { GenerateConfig } from './generate.js';
 import { runGenerate } from './generate.js';
+import { InputError } from '../errors.js';
+import { redisSettingsFromFlags } from './baseline-command.js';
 import { addFlowInputOptions, collectList, flagError, FlowInputFlags, listFromFlag } from './flow-input.js';
 import type { CliIo } from './progress.js';
 
@@ -15,7 +17,8 @@ const Namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'is not a 
 /** The flags of `generate`, validated once into a frozen configuration. */
 const GenerateFlags = z.object({
   ...FlowInputFlags,
-  flows: FlowInputFlags.flows.min(1, 'needs at least one --flows PATH (or - for stdin)'),
+  flows: FlowInputFlags.flows,
+  redis: z.string().optional(),
   out: z.string().min(1),
   output: z.enum(['text', 'json']),
   excludeNamespace: z.array(Namespace).default([]),
@@ -42,12 +45,16 @@ export function generateConfigFromFlags(flags: Record<string, unknown>): Generat
   });
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
+  if (f.flows.length === 0 && f.redis === undefined) throw new InputError('--flows: needs at least one --flows PATH (or - for stdin)');
+  if (f.flows.length > 0 && f.redis !== undefined) throw new InputError('--redis: reads the baseline from Redis; drop --flows, or drop --redis to fold the files');
+  const redis = f.redis === undefined ? undefined : redisSettingsFromFlags({ redisUrl: f.redis, redisPrefix: flags['redisPrefix'] });
   return Object.freeze({
     flows: f.flows,
     format: f.format,
     ...(f.cluster ? { cluster: f.cluster } : {}),
     out: f.out,
     ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}),
+    ...(redis ? { redis } : {}),
     output: f.output,
     synthesis: synthesisOptions({
       excludeNamespaces: f.excludeNamespace,
@@ -71,8 +78,10 @@ export function generateCommand(io: CliIo): Command {
     .description(
       'Reads CNI flow logs, learns which workloads talk to which, and writes one least-privilege NetworkPolicy per workload\n' +
         'into DIR/<namespace>/<policy>.yaml, with DIR/report.json and DIR/report.md saying why each rule exists.\n' +
-        'Needs no Kafka and no Redis.',
+        'Needs no Kafka and no Redis; with --redis URL it reads the baseline `palisade baseline run` keeps instead.',
     ))
+    .addOption(new Option('--redis <url>', 'read the baseline the baseliner keeps in Redis instead of --flows (redis:// or rediss://)'))
+    .addOption(new Option('--redis-prefix <prefix>', 'key prefix of the Redis baseline').default('palisade:').env('PALISADE_REDIS_PREFIX'))
     .addOption(new Option('--out <dir>', 'output directory').default('./palisade-out').env('PALISADE_OUT'))
     .addOption(new Option('--exclude-namespace <ns>', 'no policies for this namespace (repeatable; system namespaces always)').argParser(collectList).env('PALISADE_EXCLUDE_NAMESPACES'))
     .addOption(new Option('--include-denied', 'let denied flows teach allow rules too').env('PALISADE_INCLUDE_DENIED'))
@@ -87,7 +96,7 @@ export function generateCommand(io: CliIo): Command {
     .addOption(new Option('-o, --output <format>', 'summary on stdout').choices(['text', 'json']).default('text').env('PALISADE_OUTPUT'))
     .addHelpText(
       'after',
-      '\nExamples:\n  palisade generate --flows hubble.jsonl --cluster cluster.yaml --out policies/\n  hubble observe -o jsonpb --follow | palisade generate --flows -\n',
+      '\nExamples:\n  palisade generate --flows hubble.jsonl --cluster cluster.yaml --out policies/\n  hubble observe -o jsonpb --follow | palisade generate --flows -\n  palisade generate --redis redis://redis:6379 --cluster cluster.yaml --out policies/\n',
     )
     .action(async (flags: Record<string, unknown>) => {
       await runGenerate(generateConfigFromFlags(flags), io);

@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { BaselineStore } from '@palisade/baseliner';
+import type { Baseline, BaselineStore, RedisSettings } from '@palisade/baseliner';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
 import { VerificationError } from '../errors.js';
 import { policyToYaml } from '../render/policy-yaml.js';
@@ -9,6 +9,7 @@ import { renderReportMarkdown } from '../report/report-markdown.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
 import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
 import { verifySynthesis } from '../synthesis/self-verification.js';
+import { withRedisStore } from './baseline-command.js';
 import { readClusterFile } from './cluster-file.js';
 import type { OutputFile } from './output-directory.js';
 import { writeOutputDirectory } from './output-directory.js';
@@ -21,33 +22,21 @@ export interface GenerateConfig extends FlowInputConfig {
   readonly out: string;
   readonly output: 'text' | 'json';
   readonly synthesis: SynthesisOptions;
+  /** Read the baseline from Redis (`--redis URL`) instead of folding `flows`. */
+  readonly redis?: RedisSettings;
 }
 
 /**
  * `palisade generate --flows`: the embedded default. Reads the flow files, folds them into an
- * in-memory baseline store, synthesises the policies and writes them with the reports. All state
+ * in-memory baseline store, synthesises the policies and writes them with the reports. With
+ * `--redis` the baseline comes from the baseliner's Redis instead. All state
  * is gathered first (cluster file, flows), then the pure synthesis runs.
  */
 export async function runGenerate(config: GenerateConfig, io: CliIo, store: BaselineStore = new MemoryBaselineStore()): Promise<GenerateReport> {
   const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
-  const ingested = await readFlowInput(config, cluster, io);
-  const folded = foldFlows(ingested.flows);
-  await store.merge(folded.baseline);
-  const baseline = await store.read();
+  const { baseline, input } = config.redis ? await readRedisBaseline(config, config.redis) : await foldFlowFiles(config, cluster, io, store);
 
   const result = synthesizePolicies({ baseline, options: config.synthesis, ...(cluster ? { cluster } : {}) });
-  const input: InputSummary = {
-    sources: config.flows,
-    format: config.format,
-    ...(config.cluster ? { cluster: config.cluster } : {}),
-    records: ingested.report.recordsRead,
-    flows: ingested.report.flowsProduced,
-    deniedFlows: ingested.report.deniedFlows,
-    deadLetters: ingested.report.deadLetters,
-    quarantined: { count: ingested.report.quarantined.count, byReason: ingested.report.quarantined.byReason },
-    skipped: ingested.report.skipped,
-    unattributedFlows: folded.unattributedFlows,
-  };
   const verification = verifySynthesis({
     baseline,
     ...(cluster ? { cluster } : {}),
@@ -70,6 +59,53 @@ export async function runGenerate(config: GenerateConfig, io: CliIo, store: Base
   if (config.output === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(textSummary(config, report, removed));
   return report;
+}
+
+/** The embedded path: flow files folded into the (in-memory) store. */
+async function foldFlowFiles(config: GenerateConfig, cluster: Awaited<ReturnType<typeof readClusterFile>> | undefined, io: CliIo, store: BaselineStore): Promise<{ baseline: Baseline; input: InputSummary }> {
+  const ingested = await readFlowInput(config, cluster, io);
+  const folded = foldFlows(ingested.flows);
+  await store.merge(folded.baseline);
+  const baseline = await store.read();
+  const input: InputSummary = {
+    sources: config.flows,
+    format: config.format,
+    ...(config.cluster ? { cluster: config.cluster } : {}),
+    records: ingested.report.recordsRead,
+    flows: ingested.report.flowsProduced,
+    deniedFlows: ingested.report.deniedFlows,
+    deadLetters: ingested.report.deadLetters,
+    quarantined: { count: ingested.report.quarantined.count, byReason: ingested.report.quarantined.byReason },
+    skipped: ingested.report.skipped,
+    unattributedFlows: folded.unattributedFlows,
+  };
+  return { baseline, input };
+}
+
+/**
+ * `generate --redis`: the baseline the baseliner service keeps. The same synthesis runs on it, so
+ * the policies are byte-identical to the embedded path's on the same flows; the input summary
+ * names Redis and counts the flows the baseline holds (records were read by the baseliner).
+ */
+async function readRedisBaseline(config: GenerateConfig, redis: RedisSettings): Promise<{ baseline: Baseline; input: InputSummary }> {
+  const baseline = await withRedisStore(redis, (redisStore) => redisStore.read());
+  const url = new URL(redis.url);
+  url.username = '';
+  url.password = '';
+  const flows = baseline.edges.reduce((sum, edge) => sum + edge.flows, 0);
+  const input: InputSummary = {
+    sources: [`${url.toString()} (prefix ${redis.prefix})`],
+    format: 'redis',
+    ...(config.cluster ? { cluster: config.cluster } : {}),
+    records: 0,
+    flows,
+    deniedFlows: baseline.edges.reduce((sum, edge) => sum + edge.deniedFlows, 0),
+    deadLetters: { count: 0, examples: [] },
+    quarantined: { count: 0, byReason: {} },
+    skipped: { count: 0, byReason: {} },
+    unattributedFlows: 0,
+  };
+  return { baseline, input };
 }
 
 function textSummary(config: GenerateConfig, report: GenerateReport, removed: readonly string[]): string {

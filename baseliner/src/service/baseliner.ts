@@ -1,0 +1,210 @@
+import type { FlowTopics } from '@palisade/collector';
+import { DEAD_LETTER_HEADERS, decodeFlow } from '@palisade/collector';
+import type { Anomaly, BaselineStore } from '../baseline-store.js';
+import type { PendingUpdate } from '../batch-aggregator.js';
+import { BatchAggregator } from '../batch-aggregator.js';
+import { edgeKey } from '../edge.js';
+import { withRetries } from '../errors.js';
+import type { RetryPolicy } from '../errors.js';
+import type { BaselinerLogger } from './logger.js';
+import type { BaselinerMetrics } from './metrics.js';
+import { NO_METRICS } from './metrics.js';
+import type { ConsumedBatch, FlowConsumer, OutgoingRecord, RecordSink } from './flow-consumer.js';
+
+/** When pre-aggregated updates go to the store. */
+export interface FlushPolicy {
+  /** Flush once this many flows are folded. @default 100000 */
+  readonly maxFlows: number;
+  /** Flush once the oldest unflushed flow is this old (ms). @default 2000 */
+  readonly maxAgeMs: number;
+}
+
+/** The default flush policy: at ~30k flows/s about one flush a second or two. */
+export const DEFAULT_FLUSH_POLICY: FlushPolicy = Object.freeze({ maxFlows: 100_000, maxAgeMs: 2_000 });
+
+/** Dependencies and settings of {@link createBaseliner}. */
+export interface BaselinerOptions {
+  readonly store: BaselineStore;
+  readonly consumer: FlowConsumer;
+  /** Receives dead letters and anomalies. */
+  readonly producer: RecordSink;
+  readonly topics: FlowTopics;
+  /** Epoch ms; tests pass a fake. */
+  readonly clock: () => number;
+  readonly logger: BaselinerLogger;
+  readonly metrics?: BaselinerMetrics;
+  /** @default DEFAULT_FLUSH_POLICY */
+  readonly flush?: FlushPolicy;
+  /** Retries of store and Kafka calls. @default DEFAULT_RETRY_POLICY */
+  readonly retry?: RetryPolicy;
+  /** Redis commands sent so far, for the per-flush metric (see `BaselineRedis.commandsSent`). */
+  readonly commandsSent?: () => number;
+}
+
+/** A running baseliner. */
+export interface Baseliner {
+  /** Joins the group and starts consuming. */
+  start(): Promise<void>;
+  /** Writes everything consumed so far to the store, records offsets and commits. */
+  flush(): Promise<void>;
+  /** Stops consuming, flushes, commits and leaves the group. Idempotent. */
+  stop(): Promise<void>;
+  /** True between start and stop, while the last store write did not fail. */
+  healthy(): boolean;
+}
+
+/**
+ * The baseliner service: Kafka flows → pre-aggregation → one atomic Lua upsert per owner with the
+ * partition offset → commit. Exactly once in effect: an update whose offsets the store already
+ * holds changes nothing, so crashes, rebalances and restarts only cost re-reading.
+ *
+ * Batches and flushes run one at a time (a promise chain): the flush reads the aggregator while
+ * no batch writes to it.
+ */
+export function createBaseliner(options: BaselinerOptions): Baseliner {
+  const { store, consumer, producer, topics, clock, logger } = options;
+  const metrics = options.metrics ?? NO_METRICS;
+  const policy = options.flush ?? DEFAULT_FLUSH_POLICY;
+  let aggregator = new BatchAggregator();
+  let oldest: number | undefined;
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+  let stopping = false;
+  let storeHealthy = true;
+
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = chain.then(task);
+    chain = result.catch(() => undefined);
+    return result;
+  };
+  const retrying = <T>(what: string, operation: () => Promise<T>) =>
+    withRetries(operation, {
+      ...(options.retry ? { policy: options.retry } : {}),
+      onRetry: (error, attempt) => {
+        storeHealthy = false;
+        logger.warn({ err: error, attempt }, `${what} failed, retrying`);
+      },
+    }).then((value) => {
+      storeHealthy = true;
+      return value;
+    });
+
+  async function onBatch(batch: ConsumedBatch): Promise<void> {
+    await serial(async () => {
+      const deadLetters: OutgoingRecord[] = [];
+      for (const message of batch.messages) {
+        const position = { topic: batch.topic, partition: batch.partition, offset: Number(message.offset) };
+        const decoded = decodeFlow(message.value);
+        if (decoded.ok) aggregator.add(decoded.flow, position);
+        else if (aggregator.skip(position)) {
+          // A poison message is parked, never retried: the partition moves on.
+          deadLetters.push({
+            key: message.key,
+            value: message.value,
+            headers: { [DEAD_LETTER_HEADERS.reason]: decoded.reason, [DEAD_LETTER_HEADERS.source]: `${batch.topic}/${batch.partition}@${message.offset}` },
+          });
+        }
+      }
+      oldest ??= clock();
+      if (deadLetters.length > 0) {
+        await retrying('dead-letter send', () => producer.send(topics.deadLetters, deadLetters));
+        metrics.deadLetters(deadLetters.length);
+      }
+      const last = batch.messages[batch.messages.length - 1];
+      metrics.batch(batch.topic, batch.partition, batch.messages.length, last ? Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1) : 0);
+      if (aggregator.flowCount >= policy.maxFlows || clock() - oldest >= policy.maxAgeMs) {
+        await batch.heartbeat();
+        await flushNow();
+      }
+    });
+  }
+
+  async function flushNow(): Promise<void> {
+    if (aggregator.isEmpty) return;
+    const commandsBefore = options.commandsSent?.() ?? 0;
+    const locks = await retrying('reading locks', () => store.locks());
+    let pending: PendingUpdate[] = aggregator.updates(locks);
+    const owners = pending.length;
+    const anomalies: Anomaly[] = [];
+    while (pending.length > 0) {
+      const batch = pending;
+      const outcomes = await retrying('baseline upsert', () => store.apply(batch.map((entry) => entry.update)));
+      pending = batch.flatMap((entry, index) => {
+        const outcome = outcomes[index];
+        if (outcome?.status === 'applied') anomalies.push(...outcome.anomalies.map((edge) => ({ owner: entry.update.owner, edge })));
+        // Another replica (before a rebalance) stored part of this range: send only the rest.
+        const rest = outcome?.status === 'partial' ? entry.after(outcome.appliedThrough) : undefined;
+        return rest ? [rest] : [];
+      });
+    }
+    if (anomalies.length > 0) {
+      // After the store: the anomalies list in Redis is the record; the topic is a notification.
+      await retrying('anomaly send', () => producer.send(topics.anomalies, anomalies.map((anomaly) => anomalyRecord(anomaly, clock()))));
+      metrics.anomalies(anomalies.length);
+    }
+    for (const [topic, offsets] of aggregator.nextOffsets()) {
+      await retrying('recording offsets', () => store.recordPartitionOffsets(topic, offsets));
+      try {
+        await consumer.commit(topic, offsets);
+      } catch (error) {
+        // Redis holds the offsets that count; the group's are a hint (lost after a rebalance).
+        logger.debug({ err: error, topic }, 'group offset commit failed');
+      }
+    }
+    metrics.flush(aggregator.flowCount, owners, (options.commandsSent?.() ?? 0) - commandsBefore);
+    logger.debug({ flows: aggregator.flowCount, owners, anomalies: anomalies.length }, 'flushed');
+    aggregator.drain();
+    oldest = undefined;
+  }
+
+  async function onAssigned(assignment: ReadonlyMap<string, readonly number[]>): Promise<void> {
+    try {
+      for (const [topic, partitions] of assignment) {
+        const stored = await retrying('reading partition offsets', () => store.partitionOffsets(topic));
+        for (const partition of partitions) {
+          const offset = stored.get(partition);
+          // Resume where Redis says: it may be ahead of the group's commit (crash before commit)
+          // or behind it (Redis restored from an older AOF). Both are exact with stored offsets.
+          if (offset !== undefined) consumer.seek(topic, partition, offset);
+        }
+        logger.info({ topic, partitions, resumeFrom: Object.fromEntries(stored) }, 'partitions assigned');
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'could not read stored offsets; resuming from the group offsets');
+    }
+  }
+
+  return {
+    async start() {
+      running = true;
+      await consumer.start({ onBatch, onAssigned });
+      timer = setInterval(() => {
+        if (oldest !== undefined && clock() - oldest >= policy.maxAgeMs) serial(flushNow).catch((error: unknown) => logger.error({ err: error }, 'flush failed'));
+      }, Math.max(50, Math.floor(policy.maxAgeMs / 4)));
+      timer.unref();
+      logger.info({ topic: topics.flows, flush: policy }, 'baseliner started');
+    },
+    flush: () => serial(flushNow),
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (timer) clearInterval(timer);
+      consumer.pause();
+      try {
+        await serial(flushNow);
+      } finally {
+        running = false;
+        await consumer.disconnect();
+        await producer.disconnect();
+        logger.info({}, 'baseliner stopped');
+      }
+    },
+    healthy: () => running && storeHealthy,
+  };
+}
+
+/** The anomalies-topic record of an edge: keyed by owner, the edge as JSON with the detection time. */
+export function anomalyRecord(anomaly: Anomaly, detectedAt: number): OutgoingRecord {
+  return { key: anomaly.owner, value: JSON.stringify({ owner: anomaly.owner, edge: anomaly.edge, id: edgeKey(anomaly.edge), detectedAt }) };
+}

@@ -1,0 +1,64 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { destination, pino } from 'pino';
+import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector';
+import { describeRedisSettings, openRedisBaselineStore } from '../redis/redis-settings.js';
+import { createBaseliner } from './baseliner.js';
+import { createKafkaFlowConsumer, createKafkaRecordSink } from './flow-consumer.js';
+import type { BaselinerLogger } from './logger.js';
+import { createPromMetrics, serveMetrics } from './metrics.js';
+import type { BaselinerSettings } from './settings.js';
+
+/** Where the service gets its signals; tests pass an EventEmitter. */
+export interface SignalSource {
+  once(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
+}
+
+/**
+ * The baseliner's main: the one place its clients are created. Runs until SIGTERM or SIGINT,
+ * then stops consuming, flushes, commits, disconnects and resolves.
+ */
+export async function runBaselinerService(
+  settings: BaselinerSettings,
+  dependencies: { readonly logger?: BaselinerLogger; readonly signals?: SignalSource; readonly onStarted?: () => void } = {},
+): Promise<void> {
+  const logger: BaselinerLogger = dependencies.logger ?? pino({ level: settings.logLevel, base: { service: 'palisade-baseliner' } }, destination(2));
+  logger.info({ kafka: describeKafkaSettings(settings.kafka), redis: describeRedisSettings(settings.redis), group: settings.group }, 'starting');
+  const kafka = new Kafka({ ...kafkaClientConfig(settings.kafka), logLevel: logLevel.WARN, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
+  const opened = await openRedisBaselineStore(settings.redis);
+  const { metrics, registry } = createPromMetrics();
+  const baseliner = createBaseliner({
+    store: opened.store,
+    consumer: createKafkaFlowConsumer(kafka, {
+      groupId: settings.group,
+      topic: settings.flowsTopic,
+      fromBeginning: settings.fromBeginning,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      rebalanceTimeout: settings.rebalanceTimeoutMs,
+    }),
+    producer: createKafkaRecordSink(kafka),
+    topics: { flows: settings.flowsTopic, deadLetters: settings.deadLetterTopic, anomalies: settings.anomaliesTopic },
+    clock: Date.now,
+    logger,
+    metrics,
+    flush: { maxFlows: settings.flushFlows, maxAgeMs: settings.flushIntervalMs },
+    commandsSent: () => opened.redis.commandsSent,
+  });
+  const server = settings.metricsPort === undefined ? undefined : await serveMetrics(registry, baseliner.healthy, settings.metricsPort);
+  const stopped = new Promise<void>((resolve, reject) => {
+    const stop = () => {
+      logger.info({}, 'stopping');
+      baseliner
+        .stop()
+        .then(() => opened.close())
+        .then(() => new Promise<void>((done) => (server ? server.close(() => done()) : done())))
+        .then(resolve, reject);
+    };
+    const signals = dependencies.signals ?? process;
+    signals.once('SIGTERM', stop);
+    signals.once('SIGINT', stop);
+  });
+  await baseliner.start();
+  dependencies.onStarted?.();
+  await stopped;
+}
