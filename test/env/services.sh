@@ -39,6 +39,9 @@ APISERVER_PORT=16443
 
 # Keyed by the pom's content: changing a version there fetches a new set of jars instead of mixing two.
 KAFKA_LIBS="$CACHE/kafka/$(sha256sum "$ENV_DIR/kafka/pom.xml" | cut -c1-16)/libs"
+# The JVM command line of Kafka's tools and broker (java itself expands the classpath's `*`).
+KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$RUN/kafka/log4j2.properties"
+  -cp "$KAFKA_LIBS/*")
 ETCD_BIN="$TOOLS/etcd-$ETCD_VERSION/etcd"
 APISERVER_BIN="$TOOLS/kubernetes-$K8S_VERSION/kube-apiserver"
 KUBECTL_BIN="$TOOLS/kubernetes-$K8S_VERSION/kubectl"
@@ -168,7 +171,8 @@ is_alive() {
 spawn() {
   local name="$1"
   shift
-  setsid "$@" >>"$RUN/$name/log" 2>&1 </dev/null &
+  # 9>&-: the services must not inherit the lock of `hold_lock`, or it would be held while they run.
+  setsid "$@" >>"$RUN/$name/log" 2>&1 </dev/null 9>&- &
   echo $! >"$RUN/$name/pid"
 }
 
@@ -267,13 +271,11 @@ logger.core.level=WARN
 logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
 EOF
-  local java=(java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$dir/log4j2.properties"
-    -cp "$KAFKA_LIBS/*")
   local cluster_id
-  cluster_id="$("${java[@]}" kafka.tools.StorageTool random-uuid 2>>"$dir/log")"
-  "${java[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
+  cluster_id="$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>>"$dir/log")"
+  "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
     >>"$dir/log" 2>&1 || fail_with_log kafka "could not format its storage"
-  spawn kafka "${java[@]}" kafka.Kafka "$dir/server.properties"
+  spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
   wait_ready kafka 90
 }
 
@@ -284,8 +286,7 @@ restart_kafka() {
   [ -f "$dir/server.properties" ] || die "kafka was never started from $RUN; run '$0 up kafka' first"
   stop_service kafka
   log "starting kafka again on its existing data"
-  spawn kafka java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$dir/server.properties"
+  spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
   wait_ready kafka 90
 }
 
@@ -427,11 +428,19 @@ cmd_status() {
   return "$all"
 }
 
+# Several shells (developers' npm test, CI) may start or stop the services at once: one at a time,
+# so the second `up` finds the first one's services running instead of racing for their ports.
+hold_lock() {
+  mkdir -p "$CACHE"
+  exec 9>"$CACHE/services.lock"
+  flock 9
+}
+
 case "${1:-}" in
-  install) install_for ;;
-  up) shift && cmd_up "$@" ;;
-  down) cmd_down ;;
-  restart) [ "${2:-}" = kafka ] || die "restart supports: kafka"; restart_kafka ;;
+  install) hold_lock && install_for ;;
+  up) shift && hold_lock && cmd_up "$@" ;;
+  down) hold_lock && cmd_down ;;
+  restart) [ "${2:-}" = kafka ] || die "restart supports: kafka"; hold_lock && restart_kafka ;;
   status) cmd_status ;;
   env) print_env ;;
   *)
