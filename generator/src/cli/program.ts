@@ -5,7 +5,9 @@ import { collectCommand } from './collect-command.js';
 import { baselineCommand } from './baseline-command.js';
 import { diffCommand } from './diff-command.js';
 import { generateCommand } from './generate-command.js';
+import { prCommand } from './pr-command.js';
 import type { CliIo, CommandContext } from './progress.js';
+import { refreshCommand } from './refresh-command.js';
 import { verifyCommand } from './verify-command.js';
 
 const EXIT_CODE_HELP = `
@@ -16,6 +18,7 @@ Exit codes:
   3  verify: some flows would be denied
   4  refused: too little evidence (empty baseline) or a safety gate
   5  self-verification failed: the policies would deny observed traffic
+  10 refresh: the proposal changed and was acted on (0: nothing changed)
 `;
 
 /** The `palisade` command tree. */
@@ -32,7 +35,7 @@ export function createProgram(context: CommandContext): Command {
     })
     .addHelpText('after', EXIT_CODE_HELP)
     .exitOverride();
-  for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context), applyCommand(context), collectCommand(context), baselineCommand(context)]) {
+  for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context), applyCommand(context), prCommand(context), refreshCommand(context), collectCommand(context), baselineCommand(context)]) {
     program.addCommand(command.addHelpText('after', EXIT_CODE_HELP).exitOverride());
   }
   return program;

@@ -58,8 +58,8 @@ export interface Shop {
   readonly db: Workload;
   /** A temporary directory for the test's files. */
   readonly dir: string;
-  /** Writes flows `web → db:5432` observed over `hours` (two records: start and end) and returns the file. */
-  writeFlows(hours: number, name?: string): Promise<string>;
+  /** Writes flows `web → db` on each port (5432 by default) observed over `hours` (records at start and end) and returns the file. */
+  writeFlows(hours: number, options?: { readonly name?: string; readonly ports?: readonly number[] }): Promise<string>;
 }
 
 let octet = 0;
@@ -85,11 +85,11 @@ export async function createShop(kubeConfig: KubeConfig, onCleanup: (cleanup: ()
     web,
     db,
     dir: temp.path,
-    async writeFlows(hours, name = 'flows.jsonl') {
+    async writeFlows(hours, options = {}) {
       const end = Date.now();
       const start = end - hours * HOUR_MS;
-      const lines = [start, end].map((time) => hubbleLine(time, { pod: webPod, app: 'web' }, { pod: dbPod, app: 'db' }, 5432));
-      const file = join(temp.path, name);
+      const lines = (options.ports ?? [5432]).flatMap((port) => [start, end].map((time) => hubbleLine(time, { pod: webPod, app: 'web' }, { pod: dbPod, app: 'db' }, port)));
+      const file = join(temp.path, options.name ?? 'flows.jsonl');
       await writeFile(file, `${lines.join('\n')}\n`);
       return file;
     },

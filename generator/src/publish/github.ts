@@ -1,0 +1,76 @@
+import { ClusterError, InputError } from '../errors.js';
+
+/**
+ * The three GitHub REST calls Palisade makes for its one pull request, behind an interface; the
+ * octokit adapter below is the only code that knows octokit. The token stays inside the octokit
+ * client: no message here ever includes a request's headers.
+ */
+
+/** A pull request as Palisade needs it. */
+export interface PullRequest {
+  readonly number: number;
+  readonly url: string;
+}
+
+/** Finds, opens and updates pull requests of one repository. */
+export interface PullRequestApi {
+  /** The open pull request from `branch` into `base`, if there is one. */
+  findOpen(branch: string, base: string): Promise<PullRequest | undefined>;
+  open(request: { readonly branch: string; readonly base: string; readonly title: string; readonly body: string }): Promise<PullRequest>;
+  update(number: number, request: { readonly title: string; readonly body: string }): Promise<PullRequest>;
+}
+
+/** The part of `@octokit/rest`'s client used here. */
+export interface OctokitPulls {
+  readonly rest: {
+    readonly pulls: {
+      list(params: { owner: string; repo: string; state: 'open'; head: string; base: string; per_page: number }): Promise<{ data: readonly { number: number; html_url: string }[] }>;
+      create(params: { owner: string; repo: string; head: string; base: string; title: string; body: string }): Promise<{ data: { number: number; html_url: string } }>;
+      update(params: { owner: string; repo: string; pull_number: number; title: string; body: string }): Promise<{ data: { number: number; html_url: string } }>;
+    };
+  };
+}
+
+/** `OWNER/REPO` split, or an InputError saying what to type. */
+export function parseRepository(text: string): { owner: string; repo: string } {
+  const match = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(text);
+  if (match === null) throw new InputError(`--github ${text}: expected OWNER/REPO, for example acme/gitops`);
+  return { owner: match[1] as string, repo: match[2] as string };
+}
+
+/** The octokit implementation of {@link PullRequestApi}. */
+export function octokitPullRequests(octokit: OctokitPulls, repository: { owner: string; repo: string }): PullRequestApi {
+  const { owner, repo } = repository;
+  const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
+    try {
+      return await request();
+    } catch (error) {
+      const status = (error as { status?: unknown }).status;
+      const reason = typeof status === 'number' ? `HTTP ${status}: ${firstLine(error)}` : firstLine(error);
+      const hint = status === 401 ? ' (check GITHUB_TOKEN)' : status === 403 || status === 404 ? ` (check that the token may write pull requests of ${owner}/${repo})` : '';
+      throw new ClusterError(`GitHub: ${what} in ${owner}/${repo} failed: ${reason}${hint}`, {
+        cause: error,
+        retriable: typeof status !== 'number' || status >= 500 || status === 429,
+      });
+    }
+  };
+  return {
+    async findOpen(branch, base) {
+      const { data } = await call('listing pull requests', () => octokit.rest.pulls.list({ owner, repo, state: 'open', head: `${owner}:${branch}`, base, per_page: 10 }));
+      const first = data[0];
+      return first === undefined ? undefined : { number: first.number, url: first.html_url };
+    },
+    async open({ branch, base, title, body }) {
+      const { data } = await call('opening a pull request', () => octokit.rest.pulls.create({ owner, repo, head: branch, base, title, body }));
+      return { number: data.number, url: data.html_url };
+    },
+    async update(number, { title, body }) {
+      const { data } = await call(`updating pull request #${number}`, () => octokit.rest.pulls.update({ owner, repo, pull_number: number, title, body }));
+      return { number: data.number, url: data.html_url };
+    },
+  };
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+}
