@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { foldFlows } from '@palisade/baseliner';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { runCommand } from '../../helpers/command.js';
+import { createTestKafka } from '../../helpers/kafka.js';
+import type { BaselinerScope } from './baseliner-harness.js';
+import { freshBaselinerScope, produceFlows, scopeEnv, scopeSettings, scopeStore, startInProcess, syntheticFlows, waitForCatchUp, waitUntil } from './baseliner-harness.js';
+
+/*
+ * Fault tests: each ends with the Redis baseline equal, counts included, to the pure fold of every
+ * flow produced. Flushes are small (200 flows) so every fault lands between or inside flushes.
+ */
+
+const kafka = createTestKafka('palisade-baseliner-faults');
+const ENTRY = fileURLToPath(new URL('./fixtures/run-baseliner.ts', import.meta.url));
+const SERVICES = fileURLToPath(new URL('../../env/services.sh', import.meta.url));
+
+/** The service as a child process (node --import tsx), killed with SIGKILL when the test ends. */
+function spawnBaseliner(scope: BaselinerScope): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: scopeEnv(scope), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && code !== null && signal === null) process.stderr.write(`baseliner child exited ${code}: ${stderr}\n`);
+  });
+  // Leave the group cleanly (SIGTERM) so the test's group can be deleted afterwards.
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    await exited(child);
+    clearTimeout(timer);
+  });
+  return child;
+}
+
+const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+
+/** Sum of the next offsets Redis recorded over all partitions. */
+async function appliedMessages(store: Awaited<ReturnType<typeof scopeStore>>, topic: string): Promise<number> {
+  return [...(await store.partitionOffsets(topic)).values()].reduce((sum, offset) => sum + offset, 0);
+}
+
+/** Members of a consumer group right now. */
+async function groupMembers(groupId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    return groups[0]?.state === 'Stable' ? (groups[0]?.members.length ?? 0) : -1;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('baseliner under faults', () => {
+  it('kill -9 of the consumer mid-stream, then a restart, stores every flow exactly once', async () => {
+    const scope = await freshBaselinerScope(kafka, 2);
+    const flows = syntheticFlows(12_000, { seed: 21 });
+    await produceFlows(kafka, scope.topic, flows);
+    const store = await scopeStore(scope);
+
+    const first = spawnBaseliner(scope);
+    await waitUntil('the first consumer to store part of the stream', async () => (await appliedMessages(store, scope.topic)) >= 2_000);
+    first.kill('SIGKILL');
+    await exited(first);
+    expect(await appliedMessages(store, scope.topic)).toBeLessThan(flows.length);
+
+    spawnBaseliner(scope);
+    await waitForCatchUp(kafka, store, scope.topic, 90_000);
+    expect(await store.read()).toEqual(foldFlows(flows).baseline);
+  });
+
+  it('a second consumer joining (rebalance) and leaving keeps the baseline exact', async () => {
+    const scope = await freshBaselinerScope(kafka, 4);
+    const flows = syntheticFlows(12_000, { seed: 22 });
+    const store = await scopeStore(scope);
+    await startInProcess(scopeSettings(scope));
+    await produceFlows(kafka, scope.topic, flows.slice(0, 4_000));
+
+    const second = spawnBaseliner(scope);
+    await waitUntil('the second consumer to join the group', async () => (await groupMembers(scope.groupId)) === 2, 90_000);
+    await produceFlows(kafka, scope.topic, flows.slice(4_000, 8_000));
+    await waitForCatchUp(kafka, store, scope.topic, 90_000);
+    second.kill('SIGTERM');
+    await exited(second);
+    expect(second.exitCode).toBe(0);
+    await waitUntil('the group to shrink to one member', async () => (await groupMembers(scope.groupId)) === 1, 90_000);
+    await produceFlows(kafka, scope.topic, flows.slice(8_000));
+    await waitForCatchUp(kafka, store, scope.topic, 90_000);
+    expect(await store.read()).toEqual(foldFlows(flows).baseline);
+  });
+
+  it('Redis restarted mid-stream (AOF on) loses nothing and counts nothing twice', async () => {
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'palisade-redis-aof-'));
+    const startRedis = async () => {
+      const started = await runCommand('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--dir', dir, '--daemonize', 'yes', '--logfile', join(dir, 'log')]);
+      expect(started.exitCode).toBe(0);
+      await waitUntil('the private Redis to answer', async () => (await runCommand('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG');
+    };
+    onTestFinished(async () => {
+      await runCommand('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
+      await rm(dir, { recursive: true, force: true });
+    });
+    await startRedis();
+    const scope = await freshBaselinerScope(kafka, 2, `redis://127.0.0.1:${port}`);
+    const flows = syntheticFlows(12_000, { seed: 23 });
+    await produceFlows(kafka, scope.topic, flows.slice(0, 6_000));
+    await startInProcess(scopeSettings(scope));
+    const store = await scopeStore(scope);
+    await waitUntil('part of the stream stored', async () => (await appliedMessages(store, scope.topic)) >= 1_000);
+
+    await runCommand('redis-cli', ['-p', String(port), 'shutdown']);
+    await produceFlows(kafka, scope.topic, flows.slice(6_000));
+    await startRedis();
+    await waitForCatchUp(kafka, store, scope.topic, 90_000);
+    expect(await store.read()).toEqual(foldFlows(flows).baseline);
+  });
+
+  it('the Kafka broker restarted mid-stream loses nothing and counts nothing twice', async () => {
+    const scope = await freshBaselinerScope(kafka, 2);
+    const flows = syntheticFlows(10_000, { seed: 24 });
+    await produceFlows(kafka, scope.topic, flows.slice(0, 5_000));
+    const store = await scopeStore(scope);
+    spawnBaseliner(scope);
+    await waitUntil('part of the stream stored', async () => (await appliedMessages(store, scope.topic)) >= 1_000);
+
+    const restarted = await runCommand('bash', [SERVICES, 'restart', 'kafka']);
+    expect(restarted.exitCode, restarted.stderr).toBe(0);
+    await produceFlows(kafka, scope.topic, flows.slice(5_000));
+    await waitForCatchUp(kafka, store, scope.topic, 120_000);
+    expect(await store.read()).toEqual(foldFlows(flows).baseline);
+  });
+});
