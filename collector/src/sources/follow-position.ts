@@ -4,6 +4,10 @@
  * as `logrotate` does with `copytruncate` (the same file cut to zero). No I/O here: the follow
  * source hands in what `stat` said and gets back what to do, so every case is a table test.
  *
+ * Truncation is recognised, as `tail -F` does, by the file being shorter than the offset read:
+ * a file truncated and rewritten past that offset between two polls cannot be told from one that
+ * grew. Lumberjack-style rotation (the Hubble exporter's) renames and has no such blind spot.
+ *
  * A file is known by device and inode, not by name: after a rename the open descriptor still reads
  * the old file, which is drained to its end before the new file at the path is opened.
  */
