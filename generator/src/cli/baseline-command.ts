@@ -219,6 +219,14 @@ export function baselineCommand(context: CommandContext): Command {
         io.stdout.write(`${lines.join('\n')}\n`);
       }),
   );
+  // Nested subcommands do not inherit the program's output and exit handling: route them here so
+  // help and errors go to the CLI's streams and end in runCli's one-line error, never process.exit.
+  for (const command of [baseline, ...baseline.commands]) {
+    command
+      .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text), outputError: () => undefined })
+      .showSuggestionAfterError()
+      .exitOverride();
+  }
   return baseline;
 }
 
