@@ -16,6 +16,7 @@ import { InputError } from '../errors.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
 import type { ClusterConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags } from './apply-command.js';
+import { redisSettingsFromFlags } from './baseline-command.js';
 import { readClusterFile } from './cluster-file.js';
 import type { FlowInputConfig } from './flow-input.js';
 import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from './flow-input.js';
@@ -52,6 +53,7 @@ const LiveDiffFlags = z.object({
   current: z.undefined({ error: 'takes --current or --kubeconfig (the live policies), not both' }).optional(),
   proposed: z.string().min(1).optional(),
   redis: ProposalFlags.redis,
+  redisPrefix: ProposalFlags.redisPrefix,
   output: z.enum(['text', 'json', 'markdown']),
 });
 
@@ -65,7 +67,7 @@ export function liveDiffConfigFromFlags(flags: Record<string, unknown>): LiveDif
   const source: ProposalSource | undefined = f.proposed
     ? { kind: 'proposed', directory: f.proposed }
     : f.redis
-      ? { kind: 'redis', url: f.redis }
+      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: f.redis, redisPrefix: f.redisPrefix }) }
       : f.flows.length > 0
         ? { kind: 'flows', ...judge }
         : undefined;
@@ -156,7 +158,8 @@ export function diffCommand(context: CommandContext): Command {
       )
       .addOption(new Option('--current <path>', 'the policies in force: a manifest file or a directory').env('PALISADE_CURRENT'))
       .addOption(new Option('--proposed <path>', 'the policies to compare: a manifest file or a directory (e.g. palisade-out/)').env('PALISADE_PROPOSED'))
-      .addOption(new Option('--redis <url>', 'with --kubeconfig: propose policies from the baseline in Redis').env('PALISADE_REDIS_URL')),
+      .addOption(new Option('--redis <url>', 'with --kubeconfig: propose policies from the baseline in Redis').env('PALISADE_REDIS_URL'))
+      .addOption(new Option('--redis-prefix <prefix>', 'key prefix of the Redis baseline').default('palisade:').env('PALISADE_REDIS_PREFIX')),
     'observed flows to judge both sets by (repeatable); - reads stdin; with --kubeconfig and no --proposed, also what to learn the proposal from',
   ))
     .addOption(new Option('-o, --output <format>', 'result format').choices(['text', 'json', 'markdown']).default('text').env('PALISADE_OUTPUT'))

@@ -4,7 +4,7 @@ import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Baseline, BaselineStore } from '@palisade/baseliner';
+import type { Baseline, BaselineStore, RedisSettings } from '@palisade/baseliner';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
 import type { ClusterState, Flow, IngestFormat } from '@palisade/collector';
 import { INGEST_FORMATS } from '@palisade/collector';
@@ -18,6 +18,7 @@ import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
 import { verifySynthesis } from '../synthesis/self-verification.js';
+import { redisSettingsFromFlags, withRedisStore } from './baseline-command.js';
 import { parseDuration } from './duration.js';
 import { collectList, listFromFlag, readFlowInput } from './flow-input.js';
 import type { CliIo } from './progress.js';
@@ -32,7 +33,7 @@ import type { CliIo } from './progress.js';
 /** One of the three sources, validated. */
 export type ProposalSource =
   | { readonly kind: 'flows'; readonly flows: readonly string[]; readonly format: IngestFormat; readonly deadLetter?: string }
-  | { readonly kind: 'redis'; readonly url: string }
+  | { readonly kind: 'redis'; readonly settings: RedisSettings }
   | { readonly kind: 'proposed'; readonly directory: string };
 
 /** The validated proposal settings shared by the commands. */
@@ -62,6 +63,7 @@ export const ProposalFlags = {
   deadLetter: z.string().optional(),
   proposed: z.string().min(1).optional(),
   redis: z.url({ protocol: /^rediss?$/, error: 'is not a Redis URL (redis://host:port or rediss://…)' }).optional(),
+  redisPrefix: z.string().min(1).default('palisade:'),
   excludeNamespace: z.array(Namespace).default([]),
   defaultDeny: z.boolean().default(false),
   minWindow: z.string().refine((value) => parseDuration(value) !== undefined, { message: 'is not a duration (for example 24h, 7d, 90m, 0s)' }),
@@ -74,7 +76,8 @@ export function addProposalOptions(command: Command): Command {
     .addOption(new Option('--format <format>', 'flow log format').choices([...INGEST_FORMATS]).default('auto').env('PALISADE_FORMAT'))
     .addOption(new Option('--dead-letter <file>', 'write unreadable flow records there, one JSON line each').env('PALISADE_DEAD_LETTER'))
     .addOption(new Option('--proposed <dir>', 'policies already generated: a palisade generate output directory').env('PALISADE_PROPOSED'))
-    .addOption(new Option('--redis <url>', 'the baseline in Redis (palisade baseline run)').env('PALISADE_REDIS_URL'))
+    .addOption(new Option('--redis <url>', 'the baseline in Redis (palisade baseline run); password also from PALISADE_REDIS_PASSWORD').env('PALISADE_REDIS_URL'))
+    .addOption(new Option('--redis-prefix <prefix>', 'key prefix of the Redis baseline').default('palisade:').env('PALISADE_REDIS_PREFIX'))
     .addOption(new Option('--exclude-namespace <ns>', 'no policies for this namespace (repeatable; system namespaces always)').argParser(collectList).env('PALISADE_EXCLUDE_NAMESPACES'))
     .addOption(new Option('--default-deny', 'add a default-deny policy to namespaces where every workload has its own').env('PALISADE_DEFAULT_DENY'))
     .addOption(new Option('--min-window <duration>', 'refuse workloads observed for less than this (rule 16); 0s turns the gate off').default('24h').env('PALISADE_MIN_WINDOW'));
@@ -88,7 +91,7 @@ export function proposalConfig(flags: z.infer<z.ZodObject<typeof ProposalFlags>>
   const source: ProposalSource = flags.proposed
     ? { kind: 'proposed', directory: flags.proposed }
     : flags.redis
-      ? { kind: 'redis', url: flags.redis }
+      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: flags.redis, redisPrefix: flags.redisPrefix }) }
       : { kind: 'flows', flows: flags.flows, format: flags.format, ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}) };
   return Object.freeze({
     source,
@@ -112,14 +115,11 @@ export interface BaselineRead {
   readonly flows: readonly Flow[];
 }
 
-/** Opens the Redis baseline store; injected so the commands never create a client themselves. */
-export type RedisStoreFactory = (url: string) => Promise<BaselineStore & { close?(): Promise<void> }>;
-
 /** Dependencies of {@link loadProposal}. */
 export interface ProposalDependencies {
   readonly io: CliIo;
-  /** Absent until the Redis baseline store is wired in: `--redis` is then refused with a clear message. */
-  readonly openRedisStore?: RedisStoreFactory;
+  /** Runs an action with the Redis baseline store open. @default the baseliner's Redis store */
+  readonly withBaselineStore?: <T>(settings: RedisSettings, action: (store: BaselineStore) => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -128,15 +128,8 @@ export interface ProposalDependencies {
  */
 export async function readBaseline(source: Exclude<ProposalSource, { kind: 'proposed' }>, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<BaselineRead> {
   if (source.kind === 'redis') {
-    if (deps.openRedisStore === undefined)
-      throw new InputError('--redis: this build of palisade has no Redis baseline store yet; use --flows PATH or --proposed DIR');
-    const store = await deps.openRedisStore(source.url);
-    try {
-      const baseline = await store.read();
-      return { baseline, input: emptyInput([source.url]), flows: [] };
-    } finally {
-      await store.close?.();
-    }
+    const baseline = await (deps.withBaselineStore ?? withRedisStore)(source.settings, (store) => store.read());
+    return { baseline, input: emptyInput([redactedUrl(source.settings.url)]), flows: [] };
   }
   const ingested = await readFlowInput({ flows: source.flows, format: source.format, ...(source.deadLetter ? { deadLetter: source.deadLetter } : {}) }, cluster, deps.io);
   const folded = foldFlows(ingested.flows);
@@ -158,6 +151,13 @@ export async function readBaseline(source: Exclude<ProposalSource, { kind: 'prop
       unattributedFlows: folded.unattributedFlows,
     },
   };
+}
+
+/** The Redis URL without its password, for the report. */
+function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
 }
 
 function emptyInput(sources: readonly string[]): InputSummary {

@@ -2,12 +2,15 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import type { ClusterReader, PolicyWriter } from '../cluster/cluster-api.js';
+import type { RedisSettings } from '@palisade/baseliner';
+import { expiryCutoff, parseRetention } from '@palisade/baseliner';
 import { EXIT_CODES, InputError } from '../errors.js';
 import { gitCommandLine } from '../publish/git.js';
 import type { GitRunner } from '../publish/git.js';
 import type { PullRequestApi } from '../publish/github.js';
 import type { ApplyConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags, runApply } from './apply-command.js';
+import { redisSettingsFromFlags, withRedisStore } from './baseline-command.js';
 import { liveDiffConfigFromFlags, runLiveDiff } from './diff-command.js';
 import { flagError, listFromFlag } from './flow-input.js';
 import type { PrConfig } from './pr-command.js';
@@ -38,15 +41,16 @@ export interface RefreshDependencies extends ProposalDependencies {
   readonly cluster?: ClusterReader & PolicyWriter;
   readonly git?: GitRunner;
   readonly pullRequests?: PullRequestApi;
-  /** Expires and re-aggregates the Redis baseline before reading it (`palisade baseline refresh`). */
-  readonly refreshBaseline?: (url: string) => Promise<void>;
+  /** Expires stale edges of the Redis baseline before reading it (`palisade baseline refresh`). */
+  readonly refreshBaseline?: (settings: RedisSettings) => Promise<void>;
 }
 
 /** The validated configuration of `palisade refresh`. */
-export type RefreshConfig =
+export type RefreshConfig = { readonly retentionMs: number } & (
   | { readonly then: 'apply'; readonly apply: ApplyConfig }
   | { readonly then: 'pr'; readonly pr: PrConfig }
-  | { readonly then: 'diff'; readonly flags: Readonly<Record<string, unknown>> };
+  | { readonly then: 'diff'; readonly flags: Readonly<Record<string, unknown>> }
+);
 
 const RefreshFlags = z.object({
   ...ProposalFlags,
@@ -56,6 +60,7 @@ const RefreshFlags = z.object({
   path: PrFlags.path.optional(),
   then: z.enum(['pr', 'apply', 'diff'], { error: 'needs --then pr, apply or diff' }),
   maxChanges: z.coerce.number({ error: 'is not a number' }).int('must be a whole number').min(0, 'must be 0 or more').optional(),
+  retention: z.string().refine((value) => parseRetention(value) !== undefined, { message: 'is not a duration (for example 14d, 36h)' }).default('14d'),
   output: z.enum(['text', 'json']),
 });
 
@@ -65,25 +70,26 @@ export function refreshConfigFromFlags(flags: Record<string, unknown>): RefreshC
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
   const proposal = proposalConfig(f);
+  const retentionMs = parseRetention(f.retention) as number;
   const cluster = { ...(f.kubeconfig ? { kubeconfig: f.kubeconfig } : {}), ...(f.namespace && f.namespace.length > 0 ? { namespaces: f.namespace } : {}) };
   switch (f.then) {
     case 'apply':
-      return Object.freeze({ then: 'apply', apply: { proposal, ...cluster, dryRun: false, ...(f.maxChanges !== undefined ? { maxChanges: f.maxChanges } : {}), output: f.output } });
+      return Object.freeze({ retentionMs, then: 'apply', apply: { proposal, ...cluster, dryRun: false, ...(f.maxChanges !== undefined ? { maxChanges: f.maxChanges } : {}), output: f.output } });
     case 'pr': {
       if (f.gitDir === undefined) throw new InputError('--git-dir: --then pr needs --git-dir PATH (a clone of the GitOps repository)');
       if (f.path === undefined) throw new InputError('--path: --then pr needs --path DIR (where the policies live in the repository)');
-      return Object.freeze({ then: 'pr', pr: { proposal, ...cluster, ...publishConfig({ ...f, gitDir: f.gitDir, path: f.path }), output: f.output } });
+      return Object.freeze({ retentionMs, then: 'pr', pr: { proposal, ...cluster, ...publishConfig({ ...f, gitDir: f.gitDir, path: f.path }), output: f.output } });
     }
     case 'diff':
       if (f.kubeconfig === undefined) throw new InputError('--kubeconfig: --then diff compares with the live cluster and needs --kubeconfig FILE');
-      return Object.freeze({ then: 'diff', flags: Object.freeze({ ...flags, output: f.output === 'json' ? 'json' : 'text' }) });
+      return Object.freeze({ retentionMs, then: 'diff', flags: Object.freeze({ ...flags, output: f.output === 'json' ? 'json' : 'text' }) });
   }
 }
 
 /** Runs one refresh. */
 export async function runRefresh(config: RefreshConfig, deps: RefreshDependencies): Promise<RefreshOutcome> {
-  const redisUrl = redisOf(config);
-  if (redisUrl !== undefined && deps.refreshBaseline !== undefined) await deps.refreshBaseline(redisUrl);
+  const redis = redisOf(config);
+  if (redis !== undefined) await (deps.refreshBaseline ?? refreshRedisBaseline(config.retentionMs))(redis);
   switch (config.then) {
     case 'apply': {
       if (deps.cluster === undefined) throw new InputError('--then apply needs the cluster (--kubeconfig, or the in-cluster service account)');
@@ -108,10 +114,19 @@ export async function runRefresh(config: RefreshConfig, deps: RefreshDependencie
   }
 }
 
-function redisOf(config: RefreshConfig): string | undefined {
-  if (config.then === 'diff') return typeof config.flags['redis'] === 'string' ? config.flags['redis'] : undefined;
+function redisOf(config: RefreshConfig): RedisSettings | undefined {
+  if (config.then === 'diff')
+    return typeof config.flags['redis'] === 'string' ? redisSettingsFromFlags({ redisUrl: config.flags['redis'], redisPrefix: config.flags['redisPrefix'] }) : undefined;
   const source = config.then === 'apply' ? config.apply.proposal.source : config.pr.proposal.source;
-  return source.kind === 'redis' ? source.url : undefined;
+  return source.kind === 'redis' ? source.settings : undefined;
+}
+
+/** `palisade baseline refresh`: edges unseen for the retention window expire before the proposal is built. */
+function refreshRedisBaseline(retentionMs: number): (settings: RedisSettings) => Promise<void> {
+  return async (settings) => {
+    const now = Date.now();
+    await withRedisStore(settings, (store) => store.refresh(expiryCutoff(now, retentionMs), now));
+  };
 }
 
 /** `palisade refresh`. */
@@ -131,6 +146,7 @@ export function refreshCommand(context: CommandContext): Command {
     ),
   )
     .addOption(new Option('--then <action>', 'what to do with a changed proposal').choices(['pr', 'apply', 'diff']).env('PALISADE_REFRESH_THEN'))
+    .addOption(new Option('--retention <duration>', 'with --redis: edges unseen this long expire before regenerating').default('14d').env('PALISADE_RETENTION'))
     .addOption(new Option('--max-changes <n>', 'with --then apply: refuse when more policies would change').env('PALISADE_MAX_CHANGES'))
     .addOption(new Option('-o, --output <format>', 'result format').choices(['text', 'json']).default('text').env('PALISADE_OUTPUT'))
     .addHelpText(
