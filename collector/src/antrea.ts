@@ -276,8 +276,9 @@ class AntreaAdapter implements FlowAdapter {
   }
 }
 
+const IP = z.union([z.ipv4(), z.ipv6()]);
 function isIp(value: string): boolean {
-  return z.union([z.ipv4(), z.ipv6()]).safeParse(value).success;
+  return IP.safeParse(value).success;
 }
 
 function auditProtocol(proto: string, ipv6: boolean): Protocol | undefined {

@@ -357,7 +357,8 @@ class CalicoAdapter implements FlowAdapter {
     if (month === -1) return { kind: 'dead-letter', reason: 'field (syslog timestamp): unknown month' };
     const time = Date.UTC(this.syslogYear, month, Number(header[2]), Number(header[3]), Number(header[4]), Number(header[5]));
     const fields = new Map<string, string>();
-    for (const match of line.matchAll(/([A-Za-z]+)=(?:"([^"]*)"|(\S+))/g)) fields.set(match[1] ?? '', match[2] ?? match[3] ?? '');
+    // Keys start after whitespace and are short, so a long run of letters cannot make this quadratic.
+    for (const match of line.matchAll(/(?<=\s)([A-Za-z]{1,32})=(?:"([^"]*)"|(\S+))/g)) fields.set(match[1] ?? '', match[2] ?? match[3] ?? '');
     if (!fields.has('srcIP') || !fields.has('dstIP')) return { kind: 'skip', reason: CALICO_REASONS.notFlow };
     const sourceIp = fields.get('srcIP') ?? '';
     const destinationIp = fields.get('dstIP') ?? '';
@@ -433,8 +434,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+const IP = z.union([z.ipv4(), z.ipv6()]);
 function isIp(value: string): boolean {
-  return z.union([z.ipv4(), z.ipv6()]).safeParse(value).success;
+  return IP.safeParse(value).success;
 }
 
 /** protojson writes lowerCamelCase names unless told otherwise; both spellings are accepted. */
