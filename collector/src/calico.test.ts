@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
-import { CALICO_REASONS, createCalicoAdapter, parseLabels, workloadOfPrefix, type CalicoAdapterOptions } from './calico.js';
+import { CALICO_REASONS, createCalicoAdapter, parseCalicoLabels, workloadOfPrefix, type CalicoAdapterOptions } from './calico.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { IP_ENDPOINT_REASONS } from './ip-endpoint.js';
@@ -317,6 +317,6 @@ describe('Calico helpers', () => {
     [['a=b=c'], { reason: 'field labels.0: invalid value for label a' }],
     [['=v'], { reason: 'field labels.0: invalid label key ""' }],
   ])('label list %j', (entries, expected) => {
-    expect(parseLabels(entries, 'labels')).toEqual(expected);
+    expect(parseCalicoLabels(entries, 'labels')).toEqual(expected);
   });
 });

@@ -311,7 +311,7 @@ class CalicoAdapter implements FlowAdapter {
       }
       return { ok: true, endpoint: { kind: 'world', ...ip } };
     }
-    const labels = parseLabels(side.labels, side.labelsField);
+    const labels = parseCalicoLabels(side.labels, side.labelsField);
     if ('reason' in labels) return fail('dead-letter', labels.reason);
     const namespace = side.namespace;
     if (namespace === undefined || !isDnsLabel(namespace)) return fail('dead-letter', `field ${side.field}_namespace: a workload endpoint needs a DNS-1123 namespace`);
@@ -470,7 +470,7 @@ function calicoProtocol(proto: string): Protocol | undefined {
  * `key=value` label strings into a clean label map; the first invalid entry makes the record a
  * dead letter naming it (rule 4). Calico-internal keys are dropped.
  */
-export function parseLabels(entries: readonly string[], field: string): { readonly labels: Record<string, string> } | { readonly reason: string } {
+export function parseCalicoLabels(entries: readonly string[], field: string): { readonly labels: Record<string, string> } | { readonly reason: string } {
   const labels: Record<string, string> = {};
   for (const [index, entry] of entries.entries()) {
     const equals = entry.indexOf('=');
