@@ -8,6 +8,8 @@
 #                         answers (names: redis kafka etcd apiserver; default all)
 #   services.sh down      stop every service and forget its data
 #   services.sh restart kafka  stop the broker and start it again on the same data
+#   services.sh kafka-instance start|restart|stop NAME [PORT CONTROLLER_PORT]
+#                         a broker of one test's own, to stop or restart without disturbing the others
 #   services.sh status    say which service answers (exit 1 when one does not)
 #   services.sh env       print the variables the tests read, as `export NAME=value` lines
 #
@@ -39,9 +41,6 @@ APISERVER_PORT=16443
 
 # Keyed by the pom's content: changing a version there fetches a new set of jars instead of mixing two.
 KAFKA_LIBS="$CACHE/kafka/$(sha256sum "$ENV_DIR/kafka/pom.xml" | cut -c1-16)/libs"
-# The JVM command line of Kafka's tools and broker (java itself expands the classpath's `*`).
-KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -Dlog4j2.configurationFile="$RUN/kafka/log4j2.properties"
-  -cp "$KAFKA_LIBS/*")
 ETCD_BIN="$TOOLS/etcd-$ETCD_VERSION/etcd"
 APISERVER_BIN="$TOOLS/kubernetes-$K8S_VERSION/kube-apiserver"
 KUBECTL_BIN="$TOOLS/kubernetes-$K8S_VERSION/kubectl"
@@ -188,10 +187,13 @@ stop_service() {
   rm -f "$RUN/$name/pid"
 }
 
-# Waits until `answers_<name>` succeeds; on timeout or death, names the service and shows its log.
+# Waits until `answers_<name>` (or the given check command) succeeds; on timeout or death, names the
+# service and shows its log.
 wait_ready() {
   local name="$1" timeout="$2" waited=0
-  until "answers_$name"; do
+  shift 2
+  [ $# -gt 0 ] || set -- "answers_$name"
+  until "$@"; do
     if ! is_alive "$name"; then
       fail_with_log "$name" "exited during startup"
     fi
@@ -215,7 +217,8 @@ fail_with_log() {
 answers_redis() { [ "$(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
 
 # A metadata answer listing broker 1 means the broker has joined its own KRaft quorum and serves.
-answers_kafka() { kcat -b "127.0.0.1:$KAFKA_PORT" -L -m 2 2>/dev/null | grep -q '1 brokers:'; }
+kafka_answers_on() { kcat -b "127.0.0.1:$1" -L -m 2 2>/dev/null | grep -q '1 brokers:'; }
+answers_kafka() { kafka_answers_on "$KAFKA_PORT"; }
 
 answers_etcd() { curl -fsS "http://127.0.0.1:$ETCD_PORT/health" 2>/dev/null | grep -q '"health":"true"'; }
 
@@ -234,16 +237,31 @@ start_redis() {
   wait_ready redis 30
 }
 
-start_kafka() {
-  local dir="$RUN/kafka"
+# The JVM command line of the Kafka tools and broker whose files are in $1 (java expands the `*`).
+kafka_java() {
+  # C1 only: on two cores the JVM starts seconds sooner, and a test broker never runs long enough
+  # for C2's faster code to pay that back.
+  KAFKA_JAVA=(java -Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
+    -Dlog4j2.configurationFile="$1/log4j2.properties"
+    -cp "$KAFKA_LIBS/*")
+}
+
+start_kafka() { start_kafka_instance kafka "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT"; }
+restart_kafka() { restart_kafka_instance kafka; }
+
+# Starts a single-node broker named $1 (files in $RUN/$1) on port $2, controller port $3, empty.
+start_kafka_instance() {
+  local name="$1" port="$2" controller_port="$3"
+  local dir="$RUN/$name"
   rm -rf "$dir/data"
   mkdir -p "$dir/data"
+  echo "$port" >"$dir/port"
   cat >"$dir/server.properties" <<EOF
 process.roles=broker,controller
 node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+controller.quorum.bootstrap.servers=127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
@@ -271,23 +289,49 @@ logger.core.level=WARN
 logger.started.name=kafka.server.KafkaRaftServer
 logger.started.level=INFO
 EOF
+  kafka_java "$dir"
+  # What `StorageTool random-uuid` prints (16 random bytes, URL-safe base64), without a JVM start.
   local cluster_id
-  cluster_id="$("${KAFKA_JAVA[@]}" kafka.tools.StorageTool random-uuid 2>>"$dir/log")"
+  cluster_id="$(openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=')"
   "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
-    >>"$dir/log" 2>&1 || fail_with_log kafka "could not format its storage"
-  spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
-  wait_ready kafka 90
+    >>"$dir/log" 2>&1 || fail_with_log "$name" "could not format its storage"
+  spawn "$name" "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
+  wait_ready "$name" 90 kafka_answers_on "$port"
 }
 
 # Stops the broker and starts it again on the same data, as a broker restart in production does:
 # topics, committed offsets and idempotent-producer state survive (tests that ride out an outage).
-restart_kafka() {
-  local dir="$RUN/kafka"
-  [ -f "$dir/server.properties" ] || die "kafka was never started from $RUN; run '$0 up kafka' first"
-  stop_service kafka
-  log "starting kafka again on its existing data"
-  spawn kafka "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
-  wait_ready kafka 90
+restart_kafka_instance() {
+  local name="$1"
+  local dir="$RUN/$name"
+  [ -f "$dir/server.properties" ] || die "$name was never started from $RUN; start it first"
+  stop_service "$name"
+  log "starting $name again on its existing data"
+  kafka_java "$dir"
+  spawn "$name" "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
+  wait_ready "$name" 90 kafka_answers_on "$(cat "$dir/port")"
+}
+
+# Brokers of a test's own, for tests that stop or restart one: doing that to the shared broker
+# would break every test running beside them.
+cmd_kafka_instance() {
+  local action="${1:-}" name="${2:-}"
+  [[ "$name" =~ ^[a-z0-9-]{1,64}$ ]] || die "usage: $0 kafka-instance start|restart|stop NAME [PORT CONTROLLER_PORT]"
+  name="kafka-instance-$name"
+  case "$action" in
+    start)
+      [[ "${3:-}" =~ ^[0-9]+$ && "${4:-}" =~ ^[0-9]+$ ]] || die "kafka-instance start needs PORT and CONTROLLER_PORT"
+      fetch_kafka
+      stop_service "$name"
+      start_kafka_instance "$name" "$3" "$4"
+      ;;
+    restart) restart_kafka_instance "$name" ;;
+    stop)
+      stop_service "$name"
+      rm -rf "${RUN:?}/$name"
+      ;;
+    *) die "kafka-instance: unknown action '$action' (start, restart, stop)" ;;
+  esac
 }
 
 start_etcd() {
@@ -441,10 +485,11 @@ case "${1:-}" in
   up) shift && hold_lock && cmd_up "$@" ;;
   down) hold_lock && cmd_down ;;
   restart) [ "${2:-}" = kafka ] || die "restart supports: kafka"; hold_lock && restart_kafka ;;
+  kafka-instance) shift && cmd_kafka_instance "$@" ;;
   status) cmd_status ;;
   env) print_env ;;
   *)
-    echo "usage: $0 install|up|down|restart kafka|status|env" >&2
+    echo "usage: $0 install|up|down|restart kafka|kafka-instance|status|env" >&2
     exit 2
     ;;
 esac
