@@ -441,6 +441,10 @@ cmd_up() {
       log "$name is already running"
       continue
     fi
+    # Something else answering on the port would pass for our service: refuse rather than test against it.
+    if ! is_alive "$name" && "answers_$name"; then
+      die "$name's port is taken by a process not started from $RUN (another cache dir?); stop it first"
+    fi
     # A pid that no longer answers is a half-dead leftover: replace it rather than wait on it.
     stop_service "$name"
     # kube-apiserver's state lives in etcd: a new etcd means a new apiserver too.
