@@ -28,19 +28,22 @@ describe('applyConfiguration', () => {
   });
 });
 
+/** Sets the rules as a manifest has them (`from`, not client-node's `_from`). */
+const setIngress = (policy: V1NetworkPolicy, rules: readonly unknown[]) => void ((policy.spec as unknown as Record<string, unknown>)['ingress'] = rules);
+
 describe('matchesLive', () => {
-  const live = (change: (policy: V1NetworkPolicy & { spec: Record<string, unknown> }) => void) => {
-    const copy = JSON.parse(JSON.stringify(manifest)) as V1NetworkPolicy & { spec: Record<string, unknown> };
+  const live = (change: (policy: V1NetworkPolicy) => void) => {
+    const copy = JSON.parse(JSON.stringify(manifest)) as V1NetworkPolicy;
     change(copy);
     return copy;
   };
   it.each([
-    ['the server defaulted the protocol and added its metadata', (p: V1NetworkPolicy & { spec: Record<string, unknown> }) => {
-      p.spec['ingress'] = [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }];
+    ['the server defaulted the protocol and added its metadata', (p: V1NetworkPolicy) => {
+      setIngress(p, [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
       p.metadata = { ...p.metadata, managedFields: [], generation: 3 };
     }, true],
     ['someone added a label of their own', (p: V1NetworkPolicy) => void (p.metadata = { ...p.metadata, labels: { ...p.metadata?.labels, team: 'x' } }), true],
-    ['a port changed', (p: V1NetworkPolicy & { spec: Record<string, unknown> }) => void (p.spec['ingress'] = [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090 }] }]), false],
+    ['a port changed', (p: V1NetworkPolicy) => setIngress(p, [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 9090 }] }]), false],
     ['Palisade\'s label is gone', (p: V1NetworkPolicy) => void (p.metadata = { ...p.metadata, labels: {} }), false],
   ])('%s → unchanged: %s', (_name, change, expected) => {
     expect(matchesLive(manifest, live(change))).toBe(expected);

@@ -33,5 +33,10 @@ describe('palisade diff --kubeconfig (real kube-apiserver)', () => {
     const markdown = await palisade(['diff', '--kubeconfig', readServiceEnv().kubeconfig, '--namespace', shop.namespace, '--flows', flows, '-o', 'markdown']);
     expect(markdown.code).toBe(0);
     expect(markdown.stdout).toContain('palisade-db');
+
+    // The scheduled job's diff: printed and exit 10 while the live policies differ from the proposal.
+    const scheduled = await palisade(['refresh', '--then', 'diff', '--kubeconfig', readServiceEnv().kubeconfig, '--namespace', shop.namespace, '--flows', flows]);
+    expect(scheduled.code).toBe(10);
+    expect(scheduled.stdout).toMatch(/^Policies: 2 added, 0 removed, 0 changed, 1 unchanged/);
   });
 });
