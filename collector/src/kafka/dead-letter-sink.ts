@@ -11,6 +11,16 @@ import { DEAD_LETTER_HEADERS } from './flow-topics.js';
  * value stays byte-for-byte the input.
  */
 
+/** Header set on a dead letter whose record was cut: the record's full length in bytes. */
+export const DEAD_LETTER_TRUNCATED_HEADER = 'palisade-truncated-from';
+
+/**
+ * The most bytes of a record a dead letter carries. A line of several megabytes (a torn write, a
+ * binary file followed by mistake) would exceed the broker's message size and, refused for good,
+ * stop the sink; its first 256 KiB say enough about what went wrong.
+ */
+export const MAX_DEAD_LETTER_BYTES = 256 * 1024;
+
 /** The Kafka message for one dead letter. */
 export function deadLetterMessage(letter: DeadLetter): Message {
   const headers: IHeaders = {
@@ -19,9 +29,17 @@ export function deadLetterMessage(letter: DeadLetter): Message {
     [DEAD_LETTER_HEADERS.line]: String(letter.line),
   };
   if (letter.format !== undefined) headers[DEAD_LETTER_HEADERS.format] = letter.format;
+  let value: Buffer | string | null = letter.record ?? null;
+  if (value !== null && value.length > MAX_DEAD_LETTER_BYTES / 4) {
+    const bytes = Buffer.from(value);
+    if (bytes.length > MAX_DEAD_LETTER_BYTES) {
+      headers[DEAD_LETTER_TRUNCATED_HEADER] = String(bytes.length);
+      value = bytes.subarray(0, MAX_DEAD_LETTER_BYTES);
+    }
+  }
   // Keyed by where the record came from, so the dead letters of one source stay in order on one
   // partition. A record settled after it left memory (held back, then decided) has no raw value.
-  return { key: letter.source, value: letter.record ?? null, headers };
+  return { key: letter.source, value, headers };
 }
 
 /** A dead letter read back from the topic (tests, and tools that replay the topic). */

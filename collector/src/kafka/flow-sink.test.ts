@@ -143,6 +143,24 @@ describe('KafkaFlowSink', () => {
     await expect(sink.sendFlows([flow(2)])).rejects.toBe(error);
   });
 
+  it('cuts a batch that piled up into batches under the byte limit, and a huge dead letter to its head', async () => {
+    const producer = new FakeProducer();
+    let open: () => void = () => undefined;
+    producer.gate = new Promise<void>((resolve) => (open = resolve));
+    const sink = new KafkaFlowSink({ producer, lingerMs: 0, maxBatchBytes: 2000 });
+    await sink.sendFlows([flow(1)]);
+    await sink.sendFlows(Array.from({ length: 20 }, (_, index) => flow(index + 2)));
+    await sink.sendDeadLetters([{ source: 'events.log', line: 3, reason: 'not JSON', record: 'x'.repeat(3_000_000) }]);
+    open();
+    await sink.close();
+    const sizes = producer.batches.map((batch) => batch.flatMap((entry) => entry.messages).reduce((sum, message) => sum + String(message.value).length, 0));
+    expect(sizes.slice(1, -1).every((size) => size <= 2000)).toBe(true);
+    expect(producer.messages(DEFAULT_FLOW_TOPICS.flows)).toHaveLength(21);
+    const [letter] = producer.messages(DEFAULT_FLOW_TOPICS.deadLetters);
+    expect((letter?.value as Buffer).length).toBe(256 * 1024);
+    expect(letter?.headers?.['palisade-truncated-from']).toBe('3000000');
+  });
+
   it('per-send mode (batch of one, nothing buffered) still delivers everything in order', async () => {
     const producer = new FakeProducer();
     const sink = new KafkaFlowSink({ producer, batchSize: 1, maxBufferedMessages: 1, lingerMs: 0 });

@@ -72,6 +72,14 @@ export interface KafkaFlowSinkOptions {
    */
   readonly maxBatchMessages?: number;
   /**
+   * Most bytes (keys and values) in one `sendBatch`. KafkaJS sends each partition's share as one
+   * record batch, and the broker refuses a record batch above `message.max.bytes` (1 MB by
+   * default) with MESSAGE_TOO_LARGE, which is not retriable: a batch that piled up during a slow
+   * send must be cut well below it.
+   * @default 900000
+   */
+  readonly maxBatchBytes?: number;
+  /**
    * Backoff between attempts of a batch after a retriable error: doubles from `initialMs` up to `maxMs`.
    * @default { initialMs: 100, maxMs: 5000 }
    */
@@ -103,6 +111,7 @@ const ACKS_ALL = -1;
 interface Pending {
   readonly topic: string;
   readonly message: Message;
+  readonly bytes: number;
 }
 
 interface DeliveryWaiter {
@@ -119,6 +128,7 @@ export class KafkaFlowSink implements FlowSink {
   private readonly lingerMs: number;
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
+  private readonly maxBatchBytes: number;
   private readonly retry: { readonly initialMs: number; readonly maxMs: number };
   private readonly timers: SinkTimers;
   private pending: Pending[] = [];
@@ -143,6 +153,7 @@ export class KafkaFlowSink implements FlowSink {
     this.lingerMs = Math.max(0, options.lingerMs ?? 20);
     this.maxBuffered = Math.max(1, options.maxBufferedMessages ?? 20_000);
     this.maxBatch = Math.max(this.batchSize, options.maxBatchMessages ?? 10_000);
+    this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? 900_000);
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5000 };
     this.timers = options.timers ?? SYSTEM_TIMERS;
   }
@@ -162,11 +173,23 @@ export class KafkaFlowSink implements FlowSink {
   }
 
   sendFlows(flows: readonly Flow[]): Promise<void> {
-    return this.accept(flows.map((flow) => ({ topic: this.topics.flows, message: { key: flowKey(flow), value: encodeFlow(flow) } })));
+    return this.accept(
+      flows.map((flow) => {
+        const key = flowKey(flow);
+        const value = encodeFlow(flow);
+        return { topic: this.topics.flows, message: { key, value }, bytes: Buffer.byteLength(key) + Buffer.byteLength(value) };
+      }),
+    );
   }
 
   sendDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
-    return this.accept(letters.map((letter) => ({ topic: this.topics.deadLetters, message: deadLetterMessage(letter) })));
+    return this.accept(
+      letters.map((letter) => {
+        const message = deadLetterMessage(letter);
+        const bytes = Buffer.byteLength(String(message.key ?? '')) + (message.value === null ? 0 : Buffer.byteLength(message.value)) + 256;
+        return { topic: this.topics.deadLetters, message, bytes };
+      }),
+    );
   }
 
   flush(): Promise<void> {
@@ -224,8 +247,15 @@ export class KafkaFlowSink implements FlowSink {
       // Messages that arrived while a batch was in flight have waited a round trip already: they
       // leave at once rather than linger again.
       while (this.pending.length > 0 && this.failure === undefined) {
-        const batch = this.pending.length <= this.maxBatch ? this.pending : this.pending.slice(0, this.maxBatch);
-        this.pending = batch === this.pending ? [] : this.pending.slice(this.maxBatch);
+        let count = 0;
+        let bytes = 0;
+        for (const item of this.pending) {
+          if (count > 0 && (count >= this.maxBatch || bytes + item.bytes > this.maxBatchBytes)) break;
+          count++;
+          bytes += item.bytes;
+        }
+        const batch = count === this.pending.length ? this.pending : this.pending.slice(0, count);
+        this.pending = batch === this.pending ? [] : this.pending.slice(count);
         this.inFlight = batch.length;
         await this.deliver(batch);
         this.inFlight = 0;
