@@ -1,17 +1,17 @@
-import type { FlowFormat } from './flow.js';
+import { FLOW_FORMATS, type FlowFormat } from './flow.js';
+import { detectExtendedFormat } from './format-detectors.js';
 
 /**
  * Per-line detection of the flow-log format, for `--format auto`. Input files may mix formats
  * (several collectors writing to one place), so every line is judged on its own, by cheap textual
- * markers rather than a full parse. Only Hubble is recognised so far; other formats come with
- * their adapters.
+ * markers rather than a full parse.
  */
 
 /** Formats `ingest` can read, or `auto` to detect each line. */
-export type IngestFormat = 'auto' | 'hubble';
+export type IngestFormat = 'auto' | FlowFormat;
 
 /** The formats accepted by `--format`. */
-export const INGEST_FORMATS: readonly IngestFormat[] = ['auto', 'hubble'];
+export const INGEST_FORMATS: readonly IngestFormat[] = ['auto', ...FLOW_FORMATS];
 
 /**
  * Fields that every Hubble JSON line carries: the `GetFlowsResponse` envelope's `flow`,
@@ -22,6 +22,11 @@ const HUBBLE_MARKERS = ['"flow"', '"node_status"', '"lost_events"', '"verdict"',
 /** The format of one line, or undefined when no adapter recognises it. */
 export function detectFormat(line: string): FlowFormat | undefined {
   const start = line.trimStart();
+  // Hubble's envelope as `hubble observe -o jsonpb` and the exporter write it, first: it is the
+  // common case. A Goldmane FlowResult also holds a "flow" object, but never starts like this.
+  if (start.startsWith('{"flow":{"time"')) return 'hubble';
+  const other = detectExtendedFormat(line);
+  if (other !== undefined) return other;
   if (start.startsWith('{') && HUBBLE_MARKERS.some((marker) => start.includes(marker))) return 'hubble';
   return undefined;
 }

@@ -3,7 +3,8 @@ import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Flow, FlowFormat } from './flow.js';
 import { detectFormat, type IngestFormat } from './format-detect.js';
-import { createHubbleAdapter, type HubbleAdapterOptions } from './hubble.js';
+import { createAdapterFor } from './format-detectors.js';
+import type { HubbleAdapterOptions } from './hubble.js';
 import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
 import { readLines, type LineSource, type SourceLine } from './read-lines.js';
 
@@ -151,8 +152,7 @@ export class Ingestor {
   private adapter(format: FlowFormat): FlowAdapter {
     let adapter = this.adapters.get(format);
     if (adapter === undefined) {
-      if (format !== 'hubble') throw new Error(`no adapter for format ${format} yet`);
-      adapter = createHubbleAdapter({ ...this.options.hubble, ...(this.resolver ? { resolver: this.resolver } : {}) });
+      adapter = createAdapterFor(format, { ...this.options.hubble, ...(this.resolver ? { resolver: this.resolver } : {}) });
       this.adapters.set(format, adapter);
     }
     return adapter;

@@ -144,7 +144,7 @@ describe('bad input', () => {
     [['generate', '--flows', 'x', '--world-fold-min', '0'], 'palisade: --world-fold-min: must be at least 1'],
     [['generate', '--flows', 'x', '--node-cidr', '10.0.0.0'], 'palisade: --node-cidr "10.0.0.0": is not a CIDR (for example 10.0.0.0/16)'],
     [['generate', '--flows', 'x', '--min-window', 'soon'], 'palisade: --min-window: is not a duration (for example 24h, 7d, 90m)'],
-    [['generate', '--flows', 'x', '--format', 'pcap'], "palisade: option '--format <format>' argument 'pcap' is invalid. Allowed choices are auto, hubble. (see --help)"],
+    [['generate', '--flows', 'x', '--format', 'pcap'], "palisade: option '--format <format>' argument 'pcap' is invalid. Allowed choices are auto, hubble, calico, aws-vpc-cni, antrea, netobserv. (see --help)"],
     [['generate', '--flow', 'x'], "palisade: unknown option '--flow'\n(Did you mean --flows?) (see --help)"],
     [['generate', '--flows', '/nonexistent/flows.json'], 'palisade: --flows /nonexistent/flows.json: cannot read the file (ENOENT)'],
     [['generate', '--flows', 'x', '--cluster', '/nonexistent/cluster.yaml'], 'palisade: --cluster /nonexistent/cluster.yaml: cannot read the file (ENOENT)'],
