@@ -7,7 +7,8 @@ import type { LockTable, LockTarget } from './lock.js';
  * the distributed pipeline. Both implementations pass one shared contract suite
  * (`baseliner/src/testing/baseline-store-contract.ts`), so the embedded path never drifts.
  *
- * The baseline is kept per owner (the destination peer of its edges, see `edgeOwner`): each owner
+ * The baseline is kept per owner (a workload: the destination of its edges, or the source of its
+ * edges to the outside; see `edgeOwner`): each owner
  * has its allowed edges, the workload observations its flows carried, the last Kafka offset
  * applied per partition, its anomalies and its observation window. {@link BaselineStore.read}
  * merges all owners into one sorted baseline.

@@ -26,8 +26,9 @@ describe('edge codec', () => {
     expect(decodeEdge(field, value)).toBeUndefined();
   });
 
-  it('owns an edge by its destination', () => {
-    expect(edges.map(edgeOwner)).toEqual(['world:203.0.113.9', 'shop/Deployment/api', 'shop/Deployment/api']);
+  it('owns an edge by its destination workload, else its source workload', () => {
+    expect(edges.map(edgeOwner)).toEqual(['shop/Deployment/api', 'shop/Deployment/api', 'shop/Deployment/api']);
+    expect(edgeOwner({ source: { kind: 'world', ip: '203.0.113.1' }, destination: { kind: 'host' } })).toBe('host');
   });
 });
 

@@ -80,15 +80,18 @@ function sortedLabels(labels: Record<string, string>): Record<string, string> {
 }
 
 /**
- * The owner of an edge: the peer id of its destination. Edges are stored under their owner, the
- * same peer the Kafka key names (flows are keyed by destination), so one partition, and so one
- * baseliner replica, writes each owner's keys.
+ * The owner of an edge: the workload whose keys hold it. That is the destination when it is a
+ * workload (the peer the Kafka key names, so one partition, and one replica, usually writes each
+ * owner), else the source workload (an egress edge to the internet belongs to the workload that
+ * calls out: the baseline stays per workload, and thousands of internet addresses do not each
+ * cost a key and a script call per flush), else the destination peer.
  */
-export function edgeOwner(edge: Pick<Edge, 'destination'>): string {
-  return ownerOfPeer(edge.destination);
+export function edgeOwner(edge: Pick<Edge, 'source' | 'destination'>): string {
+  return ownerOfPeers(edge.source, edge.destination);
 }
 
-/** Owner id of a destination peer. */
-export function ownerOfPeer(peer: Peer): string {
-  return peerId(peer);
+/** Owner id of an edge between two peers (see {@link edgeOwner}). */
+export function ownerOfPeers(source: Peer, destination: Peer): string {
+  if (destination.kind === 'workload' || source.kind !== 'workload') return peerId(destination);
+  return peerId(source);
 }

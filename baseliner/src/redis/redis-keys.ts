@@ -2,7 +2,8 @@
  * Every Redis key of the baseline, built here and nowhere else (as BullMQ does), so the layout is
  * documented in one place and a change cannot leave a reader behind.
  *
- * Per owner (the destination peer of the edges, usually a workload `ns/Kind/name`) the keys share
+ * Per owner (a workload `ns/Kind/name`: the destination of its edges, or the source of its edges
+ * to the outside, see `edgeOwner`) the keys share
  * the hash tag `{owner}`: Redis Cluster puts them in one slot, so the upsert script may touch them
  * all atomically. Keys that span owners (the owner index, locks, partition offsets, refresh state)
  * are only ever used by single-key commands.

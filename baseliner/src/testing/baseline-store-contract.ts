@@ -139,7 +139,7 @@ export function describeBaselineStoreContract(name: string, createStore: () => P
       // api → world: the locked side is the source
       await store.apply(updatesOf([flows[3] as Flow], 0, locks));
       expect((await store.read()).edges).toEqual([]);
-      expect((await store.anomalies()).map((anomaly) => anomaly.owner)).toEqual(['world:203.0.113.9']);
+      expect((await store.anomalies()).map((anomaly) => anomaly.owner)).toEqual(['shop/Deployment/api']);
     });
 
     it('expires edges last seen before the cutoff and reports changes since the last refresh', async () => {
