@@ -43,7 +43,7 @@ export function createPromMetrics(): { metrics: BaselinerMetrics; registry: Regi
   };
 }
 
-/** `/metrics` (Prometheus) and `/healthz` (200 while `healthy()`), on 127.0.0.1 unless told. */
+/** `/metrics` (Prometheus) and `/healthz` (200 while `healthy()`); all interfaces by default, as a pod is scraped on its IP. */
 export async function serveMetrics(registry: Registry, healthy: () => boolean, port: number, host = '0.0.0.0'): Promise<Server> {
   const server = createServer((request, response) => {
     if (request.url === '/metrics') {

@@ -6,7 +6,7 @@ const env = { PALISADE_KAFKA_BROKERS: 'kafka:9092', PALISADE_REDIS_URL: 'redis:/
 describe('parseBaselinerSettings', () => {
   it('applies defaults and lets flags win over the environment', () => {
     const settings = parseBaselinerSettings({ ...env, PALISADE_BASELINER_GROUP: 'from-env' }, { group: 'from-flag', flushFlows: '500' });
-    expect(settings).toMatchObject({ group: 'from-flag', flowsTopic: 'palisade.flows.v1', flushFlows: 500, flushIntervalMs: 2_000, redis: { prefix: 'palisade:', tls: false } });
+    expect(settings).toMatchObject({ group: 'from-flag', flowsTopic: 'palisade.flows.v1', flushFlows: 500, flushIntervalMs: 5_000, redis: { prefix: 'palisade:', tls: false } });
     expect(Object.isFrozen(settings)).toBe(true);
   });
 
