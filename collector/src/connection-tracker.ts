@@ -175,19 +175,6 @@ export class ConnectionTracker {
     return 'repeat';
   }
 
-  /**
-   * {@link touch} when it would answer `repeat` (then it refreshes the connection the same way and
-   * returns true); otherwise false, and nothing changes. For a caller that will take every other
-   * answer to a slower path which then calls `touch` itself.
-   */
-  touchIfRepeat(key: string, time: number, denied: boolean): boolean {
-    const entry = this.connections.get(key);
-    if (entry === undefined || Math.abs(time - entry.lastSeen) > this.idleTimeoutMs || (denied && !entry.denied)) return false;
-    if (time > entry.lastSeen) entry.lastSeen = time;
-    if (time > this.latest) this.latest = time;
-    return true;
-  }
-
   /** Records one observation of the oriented connection `key` at `time`. */
   observe(key: string, time: number, denied: boolean): ObservationResult {
     const seen = this.touch(key, time, denied);

@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
 import type { ClusterState, PodInfo } from './cluster-state.js';
 import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
@@ -13,7 +12,6 @@ import {
   type Direction,
   type OrientationEvidence,
 } from './connection-tracker.js';
-import { ABSENT, HubbleLineScanner, type ScannedEndpoint } from './hubble-prescan.js';
 import { parseHubbleRecord, type HubbleEndpoint, type HubbleFlow } from './hubble-record.js';
 import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
 import { LearnedIdentities } from './learned-identities.js';
@@ -147,13 +145,6 @@ class HubbleAdapter implements FlowAdapter {
   private readonly validNamespaces = new Set<string>();
   private readonly validPodNames = new Set<string>();
   private readonly maxHeldBack: number;
-  private readonly scanner = new HubbleLineScanner();
-  /** Labels cleaned on the skip path, by the JSON text of their array (which fixes them exactly). */
-  private readonly labelsByText = new Map<string, { readonly cleaned: CleanLabelsResult; readonly valid: boolean }>();
-  /** Endpoint texts already found valid on the skip path. */
-  private readonly validEndpoints = new Set<string>();
-  /** Addresses already found valid, so repeats skip `isIP`. */
-  private readonly validIps = new Set<string>();
 
   constructor(options: HubbleAdapterOptions) {
     this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
@@ -162,8 +153,6 @@ class HubbleAdapter implements FlowAdapter {
   }
 
   push(record: string, origin: RecordOrigin): readonly AdapterOutcome[] {
-    const known = this.skipKnownConnection(record);
-    if (known !== undefined) return known;
     let value: unknown;
     try {
       value = JSON.parse(record);
@@ -188,98 +177,6 @@ class HubbleAdapter implements FlowAdapter {
     const outcomes = this.held.map((record) => this.settle(record));
     this.held.length = 0;
     return outcomes;
-  }
-
-  /**
-   * The skip path: about seven of every eight records are another observation of a connection
-   * already emitted. For those, a pre-scan of the line (no `JSON.parse`, no objects) reads the
-   * fields `process` reads before its tracker lookup and makes the checks it makes, and the record
-   * is skipped when the connection is known. It answers only when every check passes, the
-   * direction comes from `is_reply` and the tracker says `repeat`, which is exactly when `process`
-   * would return the same skip with the same effect on the tracker; in every other case (including
-   * every malformed record) it returns undefined without a side effect that changes an outcome,
-   * and the record takes the full path.
-   */
-  private skipKnownConnection(line: string): readonly AdapterOutcome[] | undefined {
-    const scan = this.scanner;
-    if (!scan.scan(line)) return undefined;
-    if (scan.eventType !== ABSENT && !CONNECTION_EVENT_TYPES.has(scan.eventType)) return undefined;
-    // flow.time is needed: the envelope's time would be the fallback, and the pre-scan skips it.
-    if (scan.timeStart === ABSENT) return undefined;
-    const time = parseTimestamp(line, scan.timeStart, scan.timeEnd);
-    if (!Number.isFinite(time) || time < 0) return undefined;
-    // Exactly one of TCP, UDP, SCTP (the pre-scan is in doubt about ICMP).
-    if (!scan.hasIp || scan.layer4Count !== 1 || scan.protocol === undefined) return undefined;
-    const observedSourceIp = scan.slice(scan.ipSourceStart, scan.ipSourceEnd);
-    const observedDestinationIp = scan.slice(scan.ipDestinationStart, scan.ipDestinationEnd);
-    if (!this.isIpAddress(observedSourceIp) || !this.isIpAddress(observedDestinationIp)) return undefined;
-    if (scan.source.identity === 4 || scan.source.health || scan.destination.identity === 4 || scan.destination.health) return undefined;
-    if (scan.isReply === ABSENT) return undefined;
-    const reply = scan.isReply === 1;
-    // proto3 JSON omits zero values: an absent port is 0, as in readLayer4.
-    const observedSourcePort = scan.sourcePort === ABSENT ? 0 : scan.sourcePort;
-    const observedDestinationPort = scan.destinationPort === ABSENT ? 0 : scan.destinationPort;
-    const destinationPort = reply ? observedSourcePort : observedDestinationPort;
-    if (destinationPort === 0) return undefined;
-    if (!this.endpointSyntaxValid(scan.source) || !this.endpointSyntaxValid(scan.destination)) return undefined;
-    const key = reply
-      ? `${scan.protocol} ${observedDestinationIp} ${observedDestinationPort} ${observedSourceIp} ${observedSourcePort}`
-      : `${scan.protocol} ${observedSourceIp} ${observedSourcePort} ${observedDestinationIp} ${observedDestinationPort}`;
-    const denied =
-      scan.verdictStart !== ABSENT && (scan.equals(scan.verdictStart, scan.verdictEnd, 'DROPPED') || scan.equals(scan.verdictStart, scan.verdictEnd, 'ERROR'));
-    if (!this.tracker.touchIfRepeat(key, time, denied)) return undefined;
-    return reply ? SKIP_REPLY_LIST : SKIP_REPEAT_LIST;
-  }
-
-  private isIpAddress(text: string): boolean {
-    if (this.validIps.has(text)) return true;
-    if (isIP(text) === 0) return false;
-    remember(this.validIps, text);
-    return true;
-  }
-
-  /** What {@link checkSyntax} finds, for a scanned endpoint: true when it would find nothing. */
-  private endpointSyntaxValid(endpoint: ScannedEndpoint): boolean {
-    if (!endpoint.present) return true;
-    // The verdict depends on the endpoint's text alone (no escapes, no field twice: the pre-scan
-    // made sure), and a pod's endpoint text repeats on every record of it.
-    const whole = this.scanner.slice(endpoint.start, endpoint.end);
-    if (this.validEndpoints.has(whole)) return true;
-    if (!this.endpointPartsValid(endpoint)) return false;
-    remember(this.validEndpoints, whole);
-    return true;
-  }
-
-  private endpointPartsValid(endpoint: ScannedEndpoint): boolean {
-    const bounds = endpoint.labelBounds;
-    if (bounds.length > 0) {
-      const text = this.scanner.slice(endpoint.labelsStart, endpoint.labelsEnd);
-      let known = this.labelsByText.get(text);
-      if (known === undefined) {
-        const labels: string[] = [];
-        for (let index = 0; index < bounds.length; index += 2) labels.push(this.scanner.slice(bounds[index] as number, bounds[index + 1] as number));
-        const cleaned = cleanCiliumLabels(labels);
-        known = { cleaned, valid: cleaned.ok && (cleaned.namespace === undefined || isDnsLabel(cleaned.namespace)) };
-        if (this.labelsByText.size >= 20_000) this.labelsByText.clear();
-        this.labelsByText.set(text, known);
-      }
-      if (!known.valid) return false;
-    }
-    if (endpoint.namespaceStart !== ABSENT && endpoint.namespaceEnd > endpoint.namespaceStart) {
-      const namespace = this.scanner.slice(endpoint.namespaceStart, endpoint.namespaceEnd);
-      if (!this.validNamespaces.has(namespace)) {
-        if (!isDnsLabel(namespace)) return false;
-        remember(this.validNamespaces, namespace);
-      }
-    }
-    if (endpoint.podNameStart !== ABSENT && endpoint.podNameEnd > endpoint.podNameStart) {
-      const podName = this.scanner.slice(endpoint.podNameStart, endpoint.podNameEnd);
-      if (!this.validPodNames.has(podName)) {
-        if (!isDnsSubdomain(podName)) return false;
-        remember(this.validPodNames, podName);
-      }
-    }
-    return true;
   }
 
   /** Decides a held record for good. */
