@@ -80,7 +80,12 @@ export async function openRedisBaselineStore(settings: RedisSettings, overrides:
   // Connection errors reach callers through the failed commands (and the service's retries);
   // without a listener ioredis would also print each reconnect attempt as unhandled.
   client.on('error', () => undefined);
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect(); // stop the background reconnects
+    throw error;
+  }
   const redis = createBaselineRedis(client);
   const store = new RedisBaselineStore({ redis, prefix: settings.prefix });
   return {

@@ -182,7 +182,15 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
   return {
     async start() {
       running = true;
-      await consumer.start({ onBatch, onAssigned });
+      await consumer.start({
+        onBatch,
+        onAssigned,
+        onFatal: (error) => {
+          // /healthz turns 503 and the orchestrator restarts the pod; Redis offsets make it exact.
+          running = false;
+          logger.error({ err: error }, 'the Kafka consumer stopped and will not restart');
+        },
+      });
       timer = setInterval(() => {
         if (oldest !== undefined && clock() - oldest >= policy.maxAgeMs) serial(flushNow).catch((error: unknown) => logger.error({ err: error }, 'flush failed'));
       }, Math.max(50, Math.floor(policy.maxAgeMs / 4)));

@@ -25,6 +25,8 @@ export interface FlowConsumerHandlers {
   onBatch(batch: ConsumedBatch): Promise<void>;
   /** The partitions this member got in a (re)balance, per topic. */
   onAssigned(assignment: ReadonlyMap<string, readonly number[]>): Promise<void>;
+  /** The consumer stopped for good (an error it will not restart from). */
+  onFatal?(error: unknown): void;
 }
 
 /**
@@ -94,6 +96,10 @@ export function createKafkaFlowConsumer(kafka: Kafka, options: KafkaConsumerOpti
         const assignment = new Map(Object.entries(event.payload.memberAssignment).map(([topic, partitions]) => [topic, partitions as number[]]));
         // kafkajs does not await listeners: errors are the handler's to report.
         void handlers.onAssigned(assignment);
+      });
+      consumer.on(consumer.events.CRASH, (event) => {
+        // kafkajs restarts itself after retriable errors; anything else leaves it stopped.
+        if (!event.payload.restart) handlers.onFatal?.(event.payload.error);
       });
       await consumer.connect();
       await consumer.subscribe({ topics: [options.topic], fromBeginning: options.fromBeginning ?? true });

@@ -1,6 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { destination, pino } from 'pino';
 import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector';
+import { BaselinerKafkaError, BaselineStoreError, isRetriable } from '../errors.js';
 import { describeRedisSettings, openRedisBaselineStore } from '../redis/redis-settings.js';
 import { createBaseliner } from './baseliner.js';
 import { createKafkaFlowConsumer, createKafkaRecordSink } from './flow-consumer.js';
@@ -24,7 +25,9 @@ export async function runBaselinerService(
   const logger: BaselinerLogger = dependencies.logger ?? pino({ level: settings.logLevel, base: { service: 'palisade-baseliner' } }, destination(2));
   logger.info({ kafka: describeKafkaSettings(settings.kafka), redis: describeRedisSettings(settings.redis), group: settings.group }, 'starting');
   const kafka = new Kafka({ ...kafkaClientConfig(settings.kafka), logLevel: logLevel.WARN, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
-  const opened = await openRedisBaselineStore(settings.redis);
+  const opened = await openRedisBaselineStore(settings.redis).catch((error: unknown) => {
+    throw new BaselineStoreError('connect', `Redis at ${new URL(settings.redis.url).host}: ${(error as Error).message}`, { cause: error, retriable: true });
+  });
   const { metrics, registry } = createPromMetrics();
   const baseliner = createBaseliner({
     store: opened.store,
@@ -58,7 +61,13 @@ export async function runBaselinerService(
     signals.once('SIGTERM', stop);
     signals.once('SIGINT', stop);
   });
-  await baseliner.start();
+  try {
+    await baseliner.start();
+  } catch (error) {
+    await opened.close().catch(() => undefined);
+    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    throw new BaselinerKafkaError(`could not start consuming ${settings.flowsTopic}: ${(error as Error).message}`, { topic: settings.flowsTopic }, { cause: error, retriable: isRetriable(error) });
+  }
   dependencies.onStarted?.();
   await stopped;
 }

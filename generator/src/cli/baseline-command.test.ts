@@ -39,3 +39,11 @@ describe('palisade baseline: unknown flags', () => {
     expect(run.stderr).toMatch(/^palisade: unknown option '--bogus'/);
   });
 });
+
+describe('palisade baseline run', () => {
+  it('fails with one line naming Redis when it cannot connect', async () => {
+    const run = await palisade(['baseline', 'run', '--kafka-brokers', '127.0.0.1:1', '--redis-url', 'redis://127.0.0.1:1'], '');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^palisade: baselinerservice: connect: Redis at 127\.0\.0\.1:1: /);
+  }, 30_000);
+});

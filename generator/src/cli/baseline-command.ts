@@ -45,6 +45,9 @@ export async function withRedisStore<T>(settings: RedisSettings, action: (store:
   }
 }
 
+/** The baseliner service could not start or stopped on an error (Kafka or Redis). */
+export class BaselinerServiceError extends PalisadeError {}
+
 /** Redis could not be reached or refused a command. */
 export class RedisUnavailableError extends PalisadeError {
   override readonly retriable = true;
@@ -146,7 +149,12 @@ export function baselineCommand(context: CommandContext): Command {
           if (error instanceof BaselinerError) throw new InputError(error.message, { cause: error });
           throw error;
         }
-        await runBaselinerService(settings);
+        try {
+          await runBaselinerService(settings);
+        } catch (error) {
+          if (error instanceof BaselinerError) throw new BaselinerServiceError(error.message, { cause: error });
+          throw error;
+        }
       }),
   );
 
