@@ -112,6 +112,11 @@ type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: fal
 /** An outcome, or `hold` for a record to decide later. */
 type Settled = AdapterOutcome | { readonly kind: 'hold' };
 
+interface LabelCacheEntry {
+  readonly raw: readonly string[];
+  readonly cleaned: CleanLabelsResult;
+}
+
 interface HeldRecord {
   readonly flow: HubbleFlow;
   readonly nodeName: string | undefined;
@@ -139,7 +144,8 @@ class HubbleAdapter implements FlowAdapter {
   private readonly resolver: IdentityResolver | undefined;
   private readonly tracker: ConnectionTracker;
   private readonly identities = new LearnedIdentities();
-  private readonly labelCache = new Map<number, { readonly raw: readonly string[]; readonly cleaned: CleanLabelsResult }>();
+  private readonly labelCache = new Map<number | string, LabelCacheEntry>();
+  private readonly labelCacheByFirst = new Map<number | string, LabelCacheEntry>();
   private readonly held: HeldRecord[] = [];
   /** Names already checked, so repeats skip the regular expressions. */
   private readonly validNamespaces = new Set<string>();
@@ -417,18 +423,20 @@ class HubbleAdapter implements FlowAdapter {
   }
 
   /**
-   * Label cleaning is cached per numeric identity (a cluster has few), and a hit is used only when
-   * the label list is exactly the one cached, so a record claiming a known identity with other
-   * labels is cleaned and checked on its own.
+   * Label cleaning is cached per numeric identity (a cluster has few), or, for records without one
+   * (field-masked exports drop it), per first label; a hit is used only when the label list is
+   * exactly the one cached, so a record claiming a known identity with other labels is cleaned and
+   * checked on its own.
    */
   private cleanLabels(labels: readonly string[] | undefined, identity: number | undefined): CleanLabelsResult {
     if (labels === undefined || labels.length === 0) return EMPTY_LABELS;
-    if (identity === undefined) return cleanCiliumLabels(labels);
-    const cached = this.labelCache.get(identity);
+    const cache: Map<number | string, LabelCacheEntry> = identity === undefined ? this.labelCacheByFirst : this.labelCache;
+    const key = identity ?? (labels[0] as string);
+    const cached = cache.get(key);
     if (cached !== undefined && sameStrings(cached.raw, labels)) return cached.cleaned;
     const cleaned = cleanCiliumLabels(labels);
-    if (this.labelCache.size >= 20_000) this.labelCache.clear();
-    this.labelCache.set(identity, { raw: labels, cleaned });
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(key, { raw: labels, cleaned });
     return cleaned;
   }
 }
