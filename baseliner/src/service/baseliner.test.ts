@@ -128,3 +128,17 @@ describe('createBaseliner', () => {
     expect(await store.anomalies()).toHaveLength(1);
   });
 });
+
+describe('createBaseliner when Redis loses acknowledged writes', () => {
+  it('re-reads from the stored offsets instead of storing above the gap', async () => {
+    const { store, consumer, baseliner } = setup(new MemoryBaselineStore(), 2);
+    await baseliner.start();
+    await consumer.deliver(0, 0, CONTRACT_FLOWS.slice(0, 2));
+    await store.clear(); // a crash that lost everything since the last fsync
+    await consumer.deliver(0, 2, CONTRACT_FLOWS.slice(2));
+    expect(consumer.seeks).toEqual([[DEFAULT_FLOW_TOPICS.flows, 0, 0]]);
+    await consumer.deliver(0, 0, CONTRACT_FLOWS); // the re-read
+    await baseliner.stop();
+    expect(await store.read()).toEqual(foldFlows(CONTRACT_FLOWS).baseline);
+  });
+});

@@ -76,6 +76,8 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
   let running = false;
   let stopping = false;
   let storeHealthy = true;
+  /** Per topic, per partition: the next offset this process last recorded in the store. */
+  const recorded = new Map<string, Map<number, number>>();
 
   const serial = <T>(task: () => Promise<T>): Promise<T> => {
     const result = chain.then(task);
@@ -126,6 +128,7 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
 
   async function flushNow(): Promise<void> {
     if (aggregator.isEmpty) return;
+    if (await storeLostWrites()) return;
     const commandsBefore = options.commandsSent?.() ?? 0;
     const locks = await retrying('reading locks', () => store.locks());
     let pending: PendingUpdate[] = aggregator.updates(locks);
@@ -149,6 +152,9 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
     }
     for (const [topic, offsets] of aggregator.nextOffsets()) {
       await retrying('recording offsets', () => store.recordPartitionOffsets(topic, offsets));
+      const mine = recorded.get(topic) ?? new Map<number, number>();
+      for (const [partition, offset] of offsets) mine.set(partition, Math.max(mine.get(partition) ?? 0, offset));
+      recorded.set(topic, mine);
       try {
         await consumer.commit(topic, offsets);
       } catch (error) {
@@ -160,6 +166,33 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
     logger.debug({ flows: aggregator.flowCount, owners, anomalies: anomalies.length }, 'flushed');
     aggregator.drain();
     oldest = undefined;
+  }
+
+  /**
+   * A Redis that crashed without persisting its last writes (AOF `everysec`) comes back with
+   * partition offsets below the ones this process recorded; the consumer, far ahead in memory,
+   * would never re-read what was lost. Offsets only ever rise otherwise, so a lower one means
+   * loss: drop what is pending (it would be stored above the gap) and re-read from the stored
+   * offsets. Checked before each flush, at the cost of one read per topic.
+   */
+  async function storeLostWrites(): Promise<boolean> {
+    let lost = false;
+    for (const [topic, mine] of recorded) {
+      const stored = await retrying('reading partition offsets', () => store.partitionOffsets(topic));
+      for (const [partition, offset] of mine) {
+        const now = stored.get(partition) ?? 0;
+        if (now >= offset) continue;
+        lost = true;
+        logger.warn({ topic, partition, recorded: offset, stored: now }, 'the baseline store lost writes; re-reading the partition from its stored offset');
+        consumer.seek(topic, partition, now);
+        mine.set(partition, now);
+      }
+    }
+    if (lost) {
+      aggregator.drain();
+      oldest = undefined;
+    }
+    return lost;
   }
 
   async function onAssigned(assignment: ReadonlyMap<string, readonly number[]>): Promise<void> {

@@ -19,13 +19,19 @@ export interface BaselinerScope {
   readonly anomalies: string;
   readonly prefix: string;
   readonly redisUrl: string;
+  readonly brokers: readonly string[];
 }
 
 /**
  * A fresh flows topic (with `partitions`), dead-letter and anomaly topics, a group and a Redis key
  * prefix, all deleted when the test finishes.
  */
-export async function freshBaselinerScope(kafka: Kafka, partitions: number, redisUrl = readServiceEnv().redisUrl): Promise<BaselinerScope> {
+export async function freshBaselinerScope(
+  kafka: Kafka,
+  partitions: number,
+  redisUrl = readServiceEnv().redisUrl,
+  brokers: readonly string[] = readServiceEnv().kafkaBrokers,
+): Promise<BaselinerScope> {
   const { topic, groupId } = await freshKafkaTopic(kafka, { partitions });
   const deadLetters = `${topic}.dlq`;
   const anomalies = `${topic}.anomalies`;
@@ -43,7 +49,7 @@ export async function freshBaselinerScope(kafka: Kafka, partitions: number, redi
     await cleanup.disconnect();
   });
   const prefix = redisUrl === readServiceEnv().redisUrl ? freshRedisPrefix(createTestRedis()) : `palisade-test:${randomUUID()}:`;
-  return { topic, groupId, deadLetters, anomalies, prefix, redisUrl };
+  return { topic, groupId, deadLetters, anomalies, prefix, redisUrl, brokers };
 }
 
 /**
@@ -52,7 +58,7 @@ export async function freshBaselinerScope(kafka: Kafka, partitions: number, redi
  */
 export function scopeSettings(scope: BaselinerScope, overrides: Record<string, string> = {}): BaselinerSettings {
   return parseBaselinerSettings({}, {
-    kafkaBrokers: readServiceEnv().kafkaBrokers.join(','),
+    kafkaBrokers: scope.brokers.join(','),
     redisUrl: scope.redisUrl,
     redisPrefix: scope.prefix,
     group: scope.groupId,
@@ -72,7 +78,7 @@ export function scopeSettings(scope: BaselinerScope, overrides: Record<string, s
 export function scopeEnv(scope: BaselinerScope, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    PALISADE_KAFKA_BROKERS: readServiceEnv().kafkaBrokers.join(','),
+    PALISADE_KAFKA_BROKERS: scope.brokers.join(','),
     PALISADE_REDIS_URL: scope.redisUrl,
     PALISADE_REDIS_PREFIX: scope.prefix,
     PALISADE_BASELINER_GROUP: scope.groupId,
