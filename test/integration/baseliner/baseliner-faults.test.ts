@@ -74,15 +74,18 @@ async function freePort(): Promise<number> {
 describe('baseliner under faults', { timeout: 240_000 }, () => {
   it('kill -9 of the consumer mid-stream, then a restart, stores every flow exactly once', async () => {
     const scope = await freshBaselinerScope(kafka, 2);
-    const flows = syntheticFlows(12_000, { seed: 21 });
-    await produceFlows(kafka, scope.topic, flows);
+    const flows = syntheticFlows(16_000, { seed: 21 });
     const store = await scopeStore(scope);
-
     const first = spawnBaseliner(scope);
-    await waitUntil('the first consumer to store part of the stream', async () => (await appliedMessages(store, scope.topic)) >= 2_000);
+    // Flows keep arriving while the consumer is killed, so it dies with batches in hand.
+    const producing = (async () => {
+      for (let index = 0; index < flows.length; index += 500) await produceFlows(kafka, scope.topic, flows.slice(index, index + 500));
+    })();
+    await waitUntil('the first consumer to store part of the stream', async () => (await appliedMessages(store, scope.topic)) >= 2_000, 90_000);
     first.kill('SIGKILL');
     await exited(first);
     expect(await appliedMessages(store, scope.topic)).toBeLessThan(flows.length);
+    await producing;
 
     spawnBaseliner(scope);
     await waitForCatchUp(kafka, store, scope.topic, 90_000);
