@@ -59,6 +59,8 @@ export const CollectConfigSchema = z.object({
   batchSize: Count(2000),
   lingerMs: Count(20, 0),
   maxBufferedMessages: Count(20_000),
+  /** Most messages in one produce request (1 turns batching off: every flow awaits its own send). */
+  maxBatchMessages: Count(10_000),
   checkpointIntervalMs: Count(5000),
   /** How often `follow:` looks for new data and rotation. */
   pollIntervalMs: Count(250),
@@ -90,6 +92,7 @@ const ENV_NAMES: Readonly<Record<Exclude<keyof CollectFlags, 'kafka'>, string>> 
   batchSize: 'PALISADE_BATCH_SIZE',
   lingerMs: 'PALISADE_LINGER_MS',
   maxBufferedMessages: 'PALISADE_MAX_BUFFERED_MESSAGES',
+  maxBatchMessages: 'PALISADE_MAX_BATCH_MESSAGES',
   checkpointIntervalMs: 'PALISADE_CHECKPOINT_INTERVAL_MS',
   pollIntervalMs: 'PALISADE_POLL_INTERVAL_MS',
   logLevel: 'PALISADE_LOG_LEVEL',

@@ -99,6 +99,7 @@ export async function startCollect(options: StartCollectOptions): Promise<Runnin
       batchSize: config.batchSize,
       lingerMs: config.lingerMs,
       maxBufferedMessages: config.maxBufferedMessages,
+      maxBatchMessages: config.maxBatchMessages,
       onBatch: () => metrics.sinkBatches.inc(),
       onRetry: (error, attempt) => {
         metrics.sinkRetries.inc();

@@ -1,6 +1,6 @@
 import type { Flow } from './flow.js';
 import type { CollectMetrics } from './collect-metrics.js';
-import type { FlowStream } from './flow-stream.js';
+import type { FlowStream, StreamEvent } from './flow-stream.js';
 import type { DeadLetter } from './ingest.js';
 import type { FlowSink } from './sink.js';
 import type { RecordSource } from './sources/record-source.js';
@@ -50,6 +50,7 @@ export class CollectService {
   private running = false;
   private failed: unknown;
   private checkpointing: Promise<void> | undefined;
+  private readonly readByFormat = new Map<string, number>();
 
   constructor(private readonly options: CollectServiceOptions) {}
 
@@ -79,12 +80,16 @@ export class CollectService {
     timer.unref();
     logger.info({ source: source.name }, 'collect: reading');
     try {
-      for await (const { record, origin } of source.lines()) {
-        const result = stream.push(record, origin);
-        if (result === undefined) continue;
-        this.counts.recordsRead++;
-        this.options.metrics.recordsRead.inc({ format: result.format });
-        await this.deliver(result.events);
+      for await (const chunk of source.chunks()) {
+        const events: StreamEvent[] = [];
+        for (const { record, origin } of chunk) {
+          const result = stream.push(record, origin);
+          if (result === undefined) continue;
+          this.counts.recordsRead++;
+          this.count(this.readByFormat, result.format);
+          for (const event of result.events) events.push(event);
+        }
+        await this.deliver(events);
       }
       await this.deliver(stream.finish());
       const position = source.position();
@@ -106,16 +111,21 @@ export class CollectService {
     }
   }
 
-  private async deliver(events: ReturnType<FlowStream['finish']>): Promise<void> {
-    if (events.length === 0) return;
+  private async deliver(events: readonly StreamEvent[]): Promise<void> {
     const { metrics, sink } = this.options;
+    // Counted per chunk rather than per record: a labelled prom-client increment costs more than
+    // a map update, and the scrape only needs the totals.
+    for (const [format, count] of this.readByFormat) metrics.recordsRead.inc({ format }, count);
+    this.readByFormat.clear();
+    if (events.length === 0) return;
+    const produced = new Map<string, number>();
     let flows: Flow[] | undefined;
     let letters: DeadLetter[] | undefined;
     for (const event of events) {
       switch (event.kind) {
         case 'flow':
           (flows ??= []).push(event.flow);
-          metrics.flowsProduced.inc({ format: event.format });
+          this.count(produced, event.format);
           this.counts.flowsProduced++;
           break;
         case 'dead-letter':
@@ -133,9 +143,15 @@ export class CollectService {
           break;
       }
     }
-    // Awaiting here is the back-pressure: a full sink buffer holds the source still.
-    if (flows) await sink.sendFlows(flows);
-    if (letters) await sink.sendDeadLetters(letters);
+    for (const [format, count] of produced) metrics.flowsProduced.inc({ format }, count);
+    // Both are handed over before either is awaited, so a checkpoint taken meanwhile never counts
+    // records whose dead letters are not yet in the sink. Awaiting is the back-pressure: a full
+    // sink buffer holds the source still.
+    await Promise.all([flows ? sink.sendFlows(flows) : undefined, letters ? sink.sendDeadLetters(letters) : undefined]);
+  }
+
+  private count(counts: Map<string, number>, key: string): void {
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
 
   /** Commits the position of everything read so far once the sink has flushed it; one at a time. */

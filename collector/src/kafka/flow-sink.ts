@@ -152,7 +152,7 @@ export class KafkaFlowSink implements FlowSink {
     this.batchSize = Math.max(1, options.batchSize ?? 2000);
     this.lingerMs = Math.max(0, options.lingerMs ?? 20);
     this.maxBuffered = Math.max(1, options.maxBufferedMessages ?? 20_000);
-    this.maxBatch = Math.max(this.batchSize, options.maxBatchMessages ?? 10_000);
+    this.maxBatch = Math.max(1, options.maxBatchMessages ?? Math.max(this.batchSize, 10_000));
     this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? 900_000);
     this.retry = options.retry ?? { initialMs: 100, maxMs: 5000 };
     this.timers = options.timers ?? SYSTEM_TIMERS;

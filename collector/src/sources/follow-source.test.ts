@@ -6,12 +6,12 @@ import type { SourceLine } from '../read-lines.js';
 import { FollowSource } from './follow-source.js';
 
 /** Reads from a follow source until `count` lines arrived (or the source ended). */
-async function take(iterator: AsyncIterator<SourceLine>, count: number): Promise<string[]> {
+async function take(iterator: AsyncIterator<readonly SourceLine[]>, count: number): Promise<string[]> {
   const records: string[] = [];
   while (records.length < count) {
     const next = await iterator.next();
     if (next.done === true) break;
-    records.push(next.value.record);
+    records.push(...next.value.map((line) => line.record));
   }
   return records;
 }
@@ -27,7 +27,7 @@ describe('FollowSource (real files)', () => {
   it('waits for the file, follows appends, a rename-and-recreate rotation and a truncation', async () => {
     const { directory, path, source: make } = setup();
     const source = make();
-    const lines = source.lines()[Symbol.asyncIterator]();
+    const lines = source.chunks()[Symbol.asyncIterator]();
     const first = take(lines, 2);
     writeFileSync(path, 'one\ntw');
     appendFileSync(path, 'o\n');
@@ -51,22 +51,22 @@ describe('FollowSource (real files)', () => {
 
   it('resumes after a restart from the committed checkpoint, draining a file rotated meanwhile', async () => {
     const { directory, path, source: make } = setup();
-    writeFileSync(path, 'a\nb\nc\n');
+    writeFileSync(path, 'a\nb\n');
     const before = make();
-    const lines = before.lines()[Symbol.asyncIterator]();
+    const lines = before.chunks()[Symbol.asyncIterator]();
     expect(await take(lines, 2)).toEqual(['a', 'b']);
     await before.commit(before.position());
     before.stop();
     await lines.return?.(undefined);
     await before.close();
 
-    // While the collector was down, the file got a line and was rotated; a new one was started.
-    appendFileSync(path, 'd\n');
+    // While the collector was down, the file got lines and was rotated; a new one was started.
+    appendFileSync(path, 'c\nd\n');
     renameSync(path, join(directory, 'events-2024-06-01T11-00-00.000.log'));
     writeFileSync(path, 'e\n');
 
     const after = make();
-    const resumed = after.lines()[Symbol.asyncIterator]();
+    const resumed = after.chunks()[Symbol.asyncIterator]();
     expect(await take(resumed, 3)).toEqual(['c', 'd', 'e']);
     expect(after.position()).toMatchObject({ path, offset: 2, line: 1 });
     after.stop();

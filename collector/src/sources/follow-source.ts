@@ -43,7 +43,7 @@ export class FollowSource implements RecordSource<FollowCheckpoint | undefined> 
     this.checkpointFile = join(options.stateDir, `follow-${digest}.json`);
   }
 
-  async *lines(): AsyncGenerator<SourceLine> {
+  async *chunks(): AsyncGenerator<readonly SourceLine[]> {
     const { path } = this.options;
     const saved = await this.loadCheckpoint();
     const plan = resumeAt(saved, await statOrUndefined(path), saved ? await this.siblings() : []);
@@ -64,12 +64,13 @@ export class FollowSource implements RecordSource<FollowCheckpoint | undefined> 
       while (!this.signal.requested && !switchFile) {
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset + cutter.pendingBytes);
         if (bytesRead > 0) {
-          for (const cut of cutter.push(buffer.subarray(0, bytesRead))) {
-            line++;
-            offset = cut.endOffset;
-            this.delivered = { path, dev: id.dev, ino: id.ino, offset, line };
-            yield { record: cut.text, origin: { source: path, line } };
-          }
+          const cuts = cutter.push(buffer.subarray(0, bytesRead));
+          const last = cuts.at(-1);
+          if (last === undefined) continue;
+          const lines = cuts.map((cut) => ({ record: cut.text, origin: { source: path, line: ++line } }));
+          offset = last.endOffset;
+          this.delivered = { path, dev: id.dev, ino: id.ino, offset, line };
+          yield lines;
           continue;
         }
         const step = nextStep({ dev: id.dev, ino: id.ino, offset: offset + cutter.pendingBytes }, (await handle.stat()).size, await statOrUndefined(path));
@@ -82,10 +83,7 @@ export class FollowSource implements RecordSource<FollowCheckpoint | undefined> 
         } else if (step.kind === 'rotated') {
           // The writer closed the old file: an unfinished last line is all it will ever hold.
           const last = cutter.end();
-          if (last !== undefined) {
-            line++;
-            yield { record: last.text, origin: { source: path, line } };
-          }
+          if (last !== undefined) yield [{ record: last.text, origin: { source: path, line: ++line } }];
           this.options.onEvent?.({ kind: 'rotated', message: `${path} was rotated; following the new file` });
           offset = 0;
           line = 0;
@@ -122,7 +120,7 @@ export class FollowSource implements RecordSource<FollowCheckpoint | undefined> 
   }
 
   /** Reads a rotated file from `offset` to its end, last unfinished line included. */
-  private async *readToEnd(path: string, offset: number, firstLine: number): AsyncGenerator<SourceLine> {
+  private async *readToEnd(path: string, offset: number, firstLine: number): AsyncGenerator<readonly SourceLine[]> {
     const handle = await open(path, 'r');
     try {
       const cutter = new LineCutter(offset);
@@ -133,10 +131,7 @@ export class FollowSource implements RecordSource<FollowCheckpoint | undefined> 
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
         position += bytesRead;
         const cuts = bytesRead > 0 ? cutter.push(buffer.subarray(0, bytesRead)) : [cutter.end()].filter((cut) => cut !== undefined);
-        for (const cut of cuts) {
-          line++;
-          yield { record: cut.text, origin: { source: path, line } };
-        }
+        if (cuts.length > 0) yield cuts.map((cut) => ({ record: cut.text, origin: { source: path, line: ++line } }));
         if (bytesRead === 0 || this.signal.requested) return;
       }
     } finally {

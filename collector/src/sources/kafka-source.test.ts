@@ -41,13 +41,13 @@ describe('KafkaSource', () => {
   it('yields one record per message, commits only what it was told to, and holds the consumer while its queue is full', async () => {
     const consumer = new FakeConsumer();
     const source = new KafkaSource({ topic: 'netobserv-flows', consumer, maxQueued: 2 });
-    const lines = source.lines()[Symbol.asyncIterator]();
+    const lines = source.chunks()[Symbol.asyncIterator]();
     const first = lines.next();
     await new Promise((resolve) => setImmediate(resolve));
     expect(consumer.autoCommit).toBe(false);
 
     await consumer.deliver(0, 41, '{"SrcAddr":"10.0.0.1"}');
-    expect(await first).toEqual({ done: false, value: { record: '{"SrcAddr":"10.0.0.1"}', origin: { source: 'kafka:netobserv-flows/0', line: 41 } } });
+    expect(await first).toEqual({ done: false, value: [{ record: '{"SrcAddr":"10.0.0.1"}', origin: { source: 'kafka:netobserv-flows/0', line: 41 } }] });
     await consumer.deliver(1, 7, 'b');
     await consumer.deliver(1, 8, 'c');
     let thirdAccepted = false;
@@ -55,18 +55,19 @@ describe('KafkaSource', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(thirdAccepted).toBe(false);
 
-    expect((await lines.next()).value?.record).toBe('b');
+    const second = await lines.next();
+    expect(second.done === true ? [] : second.value.map((line) => line.record)).toEqual(['b', 'c']);
     await third;
     const position = source.position();
     expect([...position]).toEqual([
       [0, '42'],
-      [1, '8'],
+      [1, '9'],
     ]);
     await source.commit(position);
     expect(consumer.commits).toEqual([
       [
         { topic: 'netobserv-flows', partition: 0, offset: '42' },
-        { topic: 'netobserv-flows', partition: 1, offset: '8' },
+        { topic: 'netobserv-flows', partition: 1, offset: '9' },
       ],
     ]);
 

@@ -63,7 +63,7 @@ export class KafkaSource implements RecordSource<KafkaPosition> {
     this.name = `kafka:${options.topic}`;
   }
 
-  async *lines(): AsyncGenerator<SourceLine> {
+  async *chunks(): AsyncGenerator<readonly SourceLine[]> {
     const { consumer, topic } = this.options;
     try {
       await consumer.connect();
@@ -73,16 +73,17 @@ export class KafkaSource implements RecordSource<KafkaPosition> {
       throw new SourceError(`cannot consume ${topic}: ${(error as Error).message}`, this.name, { cause: error, retriable: isRetriable(error) });
     }
     while (!this.signal.requested) {
-      const next = this.queue.shift();
-      if (next === undefined) {
+      if (this.queue.length === 0) {
         if (this.failure !== undefined) throw this.failure;
         await Promise.race([new Promise<void>((resolve) => (this.wakeReader = resolve)), this.signal.stopped]);
         this.wakeReader = undefined;
         continue;
       }
+      const taken = this.queue;
+      this.queue = [];
       this.wakeConsumer?.();
-      this.delivered.set(next.partition, (BigInt(next.offset) + 1n).toString());
-      yield next.line;
+      for (const { partition, offset } of taken) this.delivered.set(partition, (BigInt(offset) + 1n).toString());
+      yield taken.map((queued) => queued.line);
     }
   }
 

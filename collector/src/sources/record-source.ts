@@ -9,8 +9,12 @@ import type { SourceLine } from '../read-lines.js';
 export interface RecordSource<Position = unknown> {
   /** `file:PATH`, `follow:PATH`, `stdin` or `kafka:TOPIC`, for logs. */
   readonly name: string;
-  /** The records, in order. Ends at the end of the input or after {@link stop}. */
-  lines(): AsyncIterable<SourceLine>;
+  /**
+   * The records, in order, a chunk at a time (the complete lines of one read), so the per-record
+   * work stays synchronous and only chunks cost an await. Ends at the end of the input or after
+   * {@link stop}.
+   */
+  chunks(): AsyncIterable<readonly SourceLine[]>;
   /** How far the lines handed out so far reach. */
   position(): Position;
   /** Makes `position` durable (a checkpoint file, committed offsets). */
@@ -23,7 +27,7 @@ export interface RecordSource<Position = unknown> {
 
 /**
  * A stop switch for sources whose iteration may wait indefinitely (stdin, a followed file, a topic):
- * `lines()` races each wait against it, so stopping does not depend on more input arriving.
+ * `chunks()` races each wait against it, so stopping does not depend on more input arriving.
  */
 export class StopSignal {
   private resolveStop: () => void = () => undefined;

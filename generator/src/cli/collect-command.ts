@@ -45,6 +45,7 @@ export function collectCommand(context: CommandContext): Command {
     .addOption(new Option('--batch-size <n>', 'messages per Kafka batch (default 2000)'))
     .addOption(new Option('--linger-ms <ms>', 'longest wait for a batch to fill (default 20)'))
     .addOption(new Option('--max-buffered-messages <n>', 'messages buffered before reading waits (default 20000)'))
+    .addOption(new Option('--max-batch-messages <n>', 'most messages in one produce request (default 10000)'))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
     .addHelpText(
       'after',
@@ -62,7 +63,7 @@ export function collectCommand(context: CommandContext): Command {
         ...(text('kafkaSaslMechanism') !== undefined ? { saslMechanism: text('kafkaSaslMechanism') as KafkaSettingsInput['saslMechanism'] } : {}),
         ...(text('kafkaSaslUsername') !== undefined ? { saslUsername: text('kafkaSaslUsername') } : {}),
       };
-      const passThrough = ['source', 'format', 'kubeconfig', 'cluster', 'topic', 'deadLetterTopic', 'partitions', 'replicationFactor', 'metricsPort', 'stateDir', 'sourceGroup', 'batchSize', 'lingerMs', 'maxBufferedMessages', 'logLevel'] as const;
+      const passThrough = ['source', 'format', 'kubeconfig', 'cluster', 'topic', 'deadLetterTopic', 'partitions', 'replicationFactor', 'metricsPort', 'stateDir', 'sourceGroup', 'batchSize', 'lingerMs', 'maxBufferedMessages', 'maxBatchMessages', 'logLevel'] as const;
       const collectFlags: CollectFlags = {
         kafka,
         ...Object.fromEntries(passThrough.flatMap((name) => (text(name) !== undefined ? [[name, text(name)]] : []))),
