@@ -31,9 +31,12 @@ describe('BatchAggregator', () => {
     expect(aggregator.updates(NO_LOCKS)[0]?.update.edges[0]?.edge.flows).toBe(folded);
   });
 
-  it('re-makes an update without the offsets another writer applied', () => {
+  it.each([
+    ['decoded flows', false],
+    ['encoded messages', true],
+  ])('re-makes an update without the offsets another writer applied, keeping %s', (_label, encoded) => {
     const aggregator = new BatchAggregator();
-    [0, 1, 2].forEach((index) => aggregator.add(CONTRACT_FLOWS[index] as Flow, at(10 + index)));
+    [0, 1, 2].forEach((index) => aggregator.add(CONTRACT_FLOWS[index] as Flow, at(10 + index), encoded ? Buffer.from(JSON.stringify(CONTRACT_FLOWS[index])) : undefined));
     const [pending] = aggregator.updates(NO_LOCKS);
     const rest = pending?.after(10);
     expect(rest?.update.source).toEqual({ topic: 't', partition: 0, firstOffset: 11, lastOffset: 12 });

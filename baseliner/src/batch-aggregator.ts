@@ -1,4 +1,5 @@
 import type { Endpoint, Flow, Protocol, Verdict } from '@palisade/collector';
+import { decodeFlow } from '@palisade/collector';
 import type { WorkloadObservation } from './baseline.js';
 import type { OwnerUpdate } from './baseline-store.js';
 import type { Edge } from './edge.js';
@@ -110,8 +111,11 @@ interface Group {
   fold: GroupFold;
   firstOffset: number;
   lastOffset: number;
-  /** Kept for {@link PendingUpdate.after}: rarely needed, but only the raw flows can split a range. */
-  readonly flows: { readonly offset: number; readonly flow: Flow }[];
+  /**
+   * Kept for {@link PendingUpdate.after}: rarely needed, but only the flows can split a range.
+   * The encoded message when the caller gives it: a third of the memory of the decoded flow.
+   */
+  readonly flows: { readonly offset: number; readonly flow: Flow | Buffer | string }[];
 }
 
 /** One owner's update, able to re-make itself without the flows another writer already applied. */
@@ -137,10 +141,11 @@ export class BatchAggregator {
   private flows_ = 0;
 
   /**
-   * Takes one decoded flow. Returns false for a duplicate (ignored) or a flow that names no peer
-   * on one side (nothing to learn, but its offset still counts as consumed).
+   * Takes one decoded flow, and optionally its encoded form (kept instead of the flow until the
+   * flush). Returns false for a duplicate (ignored) or a flow that names no peer on one side
+   * (nothing to learn, but its offset still counts as consumed).
    */
-  add(flow: Flow, position: MessagePosition): boolean {
+  add(flow: Flow, position: MessagePosition, encoded?: Buffer | string): boolean {
     if (!this.take(position)) return false;
     const destination = peerOfEndpoint(flow.destination);
     const source = peerOfEndpoint(flow.source);
@@ -157,7 +162,7 @@ export class BatchAggregator {
     group.fold.add(flow, source, destination, sourceId, destinationId);
     group.firstOffset = Math.min(group.firstOffset, position.offset);
     group.lastOffset = Math.max(group.lastOffset, position.offset);
-    group.flows.push({ offset: position.offset, flow });
+    group.flows.push({ offset: position.offset, flow: encoded ?? flow });
     this.flows_++;
     return true;
   }
@@ -208,6 +213,14 @@ export class BatchAggregator {
   }
 }
 
+function decodedFlow(kept: Flow | Buffer | string): Flow {
+  if (typeof kept !== 'string' && !Buffer.isBuffer(kept)) return kept;
+  const decoded = decodeFlow(kept);
+  // It was decoded once already: failing now would mean the buffer changed under us.
+  if (!decoded.ok) throw new Error(`a kept flow no longer decodes: ${decoded.reason}`);
+  return decoded.flow;
+}
+
 function pending(group: Group, locks: LockTable): PendingUpdate {
   return {
     update: {
@@ -220,7 +233,8 @@ function pending(group: Group, locks: LockTable): PendingUpdate {
       const rest = group.flows.filter((entry) => entry.offset > offset);
       if (rest.length === 0) return undefined;
       const fold = new GroupFold();
-      for (const { flow } of rest) {
+      for (const entry of rest) {
+        const flow = decodedFlow(entry.flow);
         const source = peerOfEndpoint(flow.source) as Peer;
         const destination = peerOfEndpoint(flow.destination) as Peer;
         fold.add(flow, source, destination, peerId(source), peerId(destination));

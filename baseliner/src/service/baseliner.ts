@@ -102,7 +102,7 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
       for (const message of batch.messages) {
         const position = { topic: batch.topic, partition: batch.partition, offset: Number(message.offset) };
         const decoded = decodeFlow(message.value);
-        if (decoded.ok) aggregator.add(decoded.flow, position);
+        if (decoded.ok) aggregator.add(decoded.flow, position, message.value ?? undefined);
         else if (aggregator.skip(position)) {
           // A poison message is parked, never retried: the partition moves on.
           deadLetters.push({
