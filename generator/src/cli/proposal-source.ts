@@ -8,16 +8,15 @@ import type { Baseline, BaselineStore, RedisSettings } from '@palisade/baseliner
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
 import type { ClusterState, Flow, IngestFormat } from '@palisade/collector';
 import { INGEST_FORMATS } from '@palisade/collector';
-import { InputError, VerificationError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { loadNetworkPolicies } from '../evaluator/policy-load.js';
 import type { DesiredPolicy } from '../cluster/apply-plan.js';
 import { policyWorkload } from '../cluster/policy-manifest.js';
-import type { GenerateReport, InputSummary, VerificationSummary } from '../report/generate-report.js';
+import type { GenerateReport, InputSummary } from '../report/generate-report.js';
 import { buildGenerateReport } from '../report/generate-report.js';
-import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
-import { verifySynthesis } from '../synthesis/self-verification.js';
+import { synthesizeAndVerify } from '../synthesis/self-verification.js';
 import { redisSettingsFromFlags, withRedisStore } from './baseline-command.js';
 import { parseDuration } from './duration.js';
 import { collectList, listFromFlag, readFlowInput } from './flow-input.js';
@@ -129,7 +128,7 @@ export interface ProposalDependencies {
 export async function readBaseline(source: Exclude<ProposalSource, { kind: 'proposed' }>, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<BaselineRead> {
   if (source.kind === 'redis') {
     const baseline = await (deps.withBaselineStore ?? withRedisStore)(source.settings, (store) => store.read());
-    return { baseline, input: emptyInput([redactedUrl(source.settings.url)]), flows: [] };
+    return { baseline, input: redisInput(redactedUrl(source.settings.url), source.settings.prefix, baseline), flows: [] };
   }
   const ingested = await readFlowInput({ flows: source.flows, format: source.format, ...(source.deadLetter ? { deadLetter: source.deadLetter } : {}) }, cluster, deps.io);
   const folded = foldFlows(ingested.flows);
@@ -160,13 +159,14 @@ function redactedUrl(url: string): string {
   return parsed.toString();
 }
 
-function emptyInput(sources: readonly string[]): InputSummary {
+/** The Redis baseline as the report's input: records were read by the baseliner, flows are counted from the edges. */
+function redisInput(url: string, prefix: string, baseline: Baseline): InputSummary {
   return {
-    sources,
-    format: 'baseline',
+    sources: [`${url} (prefix ${prefix})`],
+    format: 'redis',
     records: 0,
-    flows: 0,
-    deniedFlows: 0,
+    flows: baseline.edges.reduce((sum, edge) => sum + edge.flows, 0),
+    deniedFlows: baseline.edges.reduce((sum, edge) => sum + edge.deniedFlows, 0),
     deadLetters: { count: 0, examples: [] },
     quarantined: { count: 0, byReason: {} },
     skipped: { count: 0, byReason: {} },
@@ -181,18 +181,8 @@ function emptyInput(sources: readonly string[]): InputSummary {
 export async function loadProposal(config: ProposalConfig, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<Proposal> {
   if (config.source.kind === 'proposed') return readProposedDirectory(config.source.directory);
   const { baseline, input, flows } = await readBaseline(config.source, cluster, deps);
-  const result = synthesizePolicies({ baseline, options: config.synthesis, ...(cluster ? { cluster } : {}) });
-  const verification = verifySynthesis({
-    baseline,
-    ...(cluster ? { cluster } : {}),
-    policies: result.policies.map((plan) => plan.policy),
-    includeDenied: config.synthesis.includeDenied,
-  });
-  if (verification.violations.length > 0) {
-    const shown = verification.violations.slice(0, 5).map((v) => `${v.source} -> ${v.destination} ${v.protocol}/${v.port ?? ''} (denied by ${v.deniedBy})`);
-    throw new VerificationError(`the generated policies would deny ${verification.violations.length} observed edge(s), nothing was done: ${shown.join('; ')}`);
-  }
-  const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result, verification.summary as VerificationSummary);
+  const { result, verification } = synthesizeAndVerify({ baseline, options: config.synthesis, ...(cluster ? { cluster } : {}) });
+  const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result, verification.summary);
   return {
     policies: result.policies.map((plan) => ({
       policy: plan.policy,

@@ -5,6 +5,10 @@ import { buildEvaluationModel, podsFromBaseline } from '../evaluator/model-input
 import type { EdgeViolation } from '../evaluator/verify.js';
 import { countUnobservedDeniedPairs, verifyEdges } from '../evaluator/verify.js';
 import type { VerificationSummary } from '../report/generate-report.js';
+import { VerificationError } from '../errors.js';
+import type { SynthesisInput } from './policy-synthesis.js';
+import { synthesizePolicies } from './policy-synthesis.js';
+import type { SynthesisResult } from './synthesis-result.js';
 
 /** What replaying the baseline through the evaluator found. */
 export interface SelfVerification {
@@ -40,4 +44,27 @@ export function verifySynthesis(input: {
     },
     violations: edges.violations,
   };
+}
+
+/**
+ * Synthesis followed by its proof (rule 19), as every command that proposes policies runs it.
+ * @throws VerificationError listing the first observed edges the policies would deny.
+ * @throws RefusedError from synthesis when the baseline holds no allowed traffic.
+ */
+export function synthesizeAndVerify(input: SynthesisInput): { readonly result: SynthesisResult; readonly verification: SelfVerification } {
+  const result = synthesizePolicies(input);
+  const verification = verifySynthesis({
+    baseline: input.baseline,
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+    policies: result.policies.map((plan) => plan.policy),
+    includeDenied: input.options.includeDenied,
+  });
+  const { violations } = verification;
+  if (violations.length > 0) {
+    const shown = violations.slice(0, 5).map((v) => `${v.source} -> ${v.destination} ${v.protocol}/${v.port ?? ''} (denied by ${v.deniedBy})`);
+    throw new VerificationError(
+      `the generated policies would deny ${violations.length} observed edge(s), so nothing was written or applied: ${shown.join('; ')}${violations.length > 5 ? '; …' : ''}`,
+    );
+  }
+  return { result, verification };
 }
