@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
-import { parseCollectConfig, startCollect, type CollectSummary } from '../src/index.js';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { KafkaFlowSink, parseCollectConfig, startCollect, type CollectSummary, type Flow } from '../src/index.js';
 import { syntheticCluster } from '../../test/fixtures/synthetic-cluster.js';
 import { hubbleLinesFor } from '../../test/fixtures/synthetic-hubble.js';
 
@@ -139,4 +139,28 @@ export async function runKcat(kafka: Kafka, path: string, lines: number): Promis
 export function markdownTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const line = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/**
+ * The Kafka sink alone, fed flows already parsed, one `sendFlows` per flow awaited as the service
+ * awaits each chunk: isolates what batching buys from the parsing both collector runs share.
+ */
+export async function runSinkOnly(kafka: Kafka, flows: readonly Flow[], sink: { readonly batchSize: number; readonly lingerMs: number; readonly maxBufferedMessages: number; readonly maxBatchMessages?: number }): Promise<{ seconds: number; cpuMicrosPerFlow: number }> {
+  const topic = await freshTopic(kafka, 'sink');
+  try {
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const flowSink = new KafkaFlowSink({ producer, topics: { flows: topic, deadLetters: topic }, ...sink });
+    await flowSink.connect();
+    const cpu = process.cpuUsage();
+    const start = process.hrtime.bigint();
+    for (const flow of flows) await flowSink.sendFlows([flow]);
+    await flowSink.close();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const used = process.cpuUsage(cpu);
+    const written = await messageCount(kafka, topic);
+    if (written !== flows.length) throw new Error(`the sink wrote ${written} of ${flows.length} flows`);
+    return { seconds, cpuMicrosPerFlow: (used.user + used.system) / flows.length };
+  } finally {
+    await deleteTopics(kafka, [topic]);
+  }
 }
