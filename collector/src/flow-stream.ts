@@ -1,9 +1,7 @@
 import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
-import { createAwsVpcCniAdapter } from './aws-vpc-cni.js';
-import { createCalicoAdapter } from './calico.js';
 import type { Flow, FlowFormat } from './flow.js';
 import { detectFormat } from './format-detect.js';
-import { createHubbleAdapter } from './hubble.js';
+import { createAdapterFor } from './format-detectors.js';
 import type { IdentityResolver } from './identity-resolver.js';
 import type { DeadLetter } from './ingest.js';
 
@@ -43,20 +41,8 @@ export interface FlowStreamOptions {
   readonly adapterFor?: AdapterFactory;
 }
 
-/** The adapters this build has: Hubble, Calico and AWS VPC CNI. */
-export const defaultAdapterFactory: AdapterFactory = (format, resolver) => {
-  const options = resolver ? { resolver } : {};
-  switch (format) {
-    case 'hubble':
-      return createHubbleAdapter(options);
-    case 'calico':
-      return createCalicoAdapter(options);
-    case 'aws-vpc-cni':
-      return createAwsVpcCniAdapter(options);
-    default:
-      return undefined;
-  }
-};
+/** Every adapter (Hubble, Calico, AWS VPC CNI, Antrea, NetObserv), sharing the resolver, as `Ingestor` makes them. */
+export const defaultAdapterFactory: AdapterFactory = (format, resolver) => createAdapterFor(format, resolver ? { resolver } : {});
 
 const UNKNOWN_FORMAT = 'unknown format: no adapter recognises this line';
 

@@ -1,13 +1,11 @@
 import { Command, Option } from 'commander';
 import type { CollectFlags, KafkaSettingsInput } from '@palisade/collector';
-import { CollectConfigError, CollectorError, parseCollectConfig, startCollect } from '@palisade/collector';
+import { CollectConfigError, CollectorError, INGEST_FORMATS, parseCollectConfig, startCollect } from '@palisade/collector';
 import { InputError, PalisadeError } from '../errors.js';
 import type { CommandContext } from './progress.js';
 
 /** The collector failed while running (Kafka refused, a source broke); the message says what. */
 class CollectError extends PalisadeError {}
-
-const FORMATS = ['auto', 'hubble', 'calico', 'aws-vpc-cni', 'antrea', 'netobserv'] as const;
 
 /**
  * `palisade collect`: the collector service. Reads a source, turns each record into oriented,
@@ -24,7 +22,7 @@ export function collectCommand(context: CommandContext): Command {
         'way: PALISADE_KAFKA_SASL_PASSWORD.',
     )
     .addOption(new Option('--source <source>', 'file:PATH (read once), follow:PATH (tail across rotation), stdin, or kafka:TOPIC'))
-    .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each').choices([...FORMATS]))
+    .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each').choices([...INGEST_FORMATS]))
     .addOption(new Option('--kafka-brokers <list>', 'Kafka bootstrap brokers, HOST:PORT[,HOST:PORT...]'))
     .addOption(new Option('--kafka-client-id <id>', 'Kafka client id'))
     .addOption(new Option('--kafka-tls', 'connect to Kafka with TLS'))

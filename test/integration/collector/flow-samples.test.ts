@@ -5,16 +5,21 @@ import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';
 
-const SAMPLES = '/work/shared/flows/hubble';
-const samples = readdirSync(SAMPLES).filter((name) => name.endsWith('.json')).sort();
+const FLOWS = '/work/shared/flows';
+/** Every real sample of every format (`format/file`), Hubble's first. */
+const samples = ['hubble', 'calico', 'aws-vpc-cni', 'antrea', 'netobserv'].flatMap((format) =>
+  readdirSync(join(FLOWS, format))
+    .sort()
+    .map((name) => `${format}/${name}`),
+);
 
-describe('palisade collect → Kafka (real broker), every real Hubble sample', () => {
+describe('palisade collect → Kafka (real broker), every real sample of every format', () => {
   it('has samples to read', () => {
-    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.filter((sample) => sample.startsWith('hubble/')).length).toBeGreaterThan(0);
   });
 
   it.each(samples)('%s: the flows consumed back are the flows the in-memory pipeline makes', async (name) => {
-    const path = join(SAMPLES, name);
+    const path = join(FLOWS, name);
     const kafka = createTestKafka();
     const topics = freshCollectorTopics(kafka);
     const running = await startCollect({ config: testCollectConfig(topics, { source: `file:${path}` }), handleSignals: false });
