@@ -14,6 +14,11 @@ class CollectError extends PalisadeError {}
  */
 export function collectCommand(context: CommandContext): Command {
   return new Command('collect')
+    .configureOutput({
+      writeOut: (text) => context.io.stdout.write(text),
+      writeErr: (text) => context.io.stderr.write(text),
+      outputError: () => undefined, // printed once, in one line, by runCli
+    })
     .summary('the collector service: flow logs → Kafka')
     .description(
       'Reads CNI flow logs from a source, orients and resolves them to workloads, and writes Flows to Kafka\n' +
