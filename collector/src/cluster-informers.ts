@@ -37,6 +37,7 @@ export function kubernetesInformers(kubeConfig: KubeConfig, options: { readonly 
   };
   return (kind) => {
     const { path, list } = lists[kind];
-    return makeInformer(kubeConfig, path, list) as unknown as ObjectInformer;
+    const informer: ObjectInformer = makeInformer(kubeConfig, path, list);
+    return informer;
   };
 }
