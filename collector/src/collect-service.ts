@@ -12,6 +12,11 @@ import type { RecordSource } from './sources/record-source.js';
  *
  * Order of shutdown (STYLE.md rule 11): stop reading, settle the records the adapters hold back,
  * flush the sink, commit the source's position, close the sink and the source.
+ *
+ * Delivery is at least once across restarts: a position is committed only after the sink has
+ * flushed everything read before it. The one gap is a crash (not a stop) while an adapter holds
+ * records back for orientation (Hubble keeps at most `maxHeldBack`): their lines lie before the
+ * committed position, so those records are not read again.
  */
 
 /** The logger calls the service makes; a pino logger satisfies it. */
