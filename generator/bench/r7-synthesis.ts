@@ -1,12 +1,13 @@
 /**
  * R7 (BENCHMARKS.md): policy synthesis for 100 / 1k / 5k workloads, up to 50k edges. Prints a
- * Markdown table and writes bench/results/r7.json. Synthesis is pure, so the baseline is built in
+ * Markdown table and writes generator/bench/results/r7.json. Synthesis is pure, so the baseline is built in
  * memory: ten outbound edges per workload to Zipf-chosen destinations (popular services get most
  * callers, as in real clusters), DNS from every workload, some external egress and probes.
  *
  *   npx tsx generator/bench/r7-synthesis.ts
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Baseline, Edge, WorkloadObservation } from '@palisade/baseliner';
 import { BaselineAccumulator } from '@palisade/baseliner';
 import { synthesisOptions } from '../src/synthesis/synthesis-options.js';
@@ -85,5 +86,6 @@ for (const row of rows) console.log(`| ${row.workloads} | ${row.edges} | ${row.p
 const first = rows[0] as Row;
 const last = rows.at(-1) as Row;
 console.log(`\nGrowth 100 → 5k workloads: ${(last.synthesisMs / Math.max(1, first.synthesisMs)).toFixed(1)}× time for 50× workloads; target: 5k < 2000 ms, linear.`);
-mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/r7.json', `${JSON.stringify({ benchmark: 'R7', node: process.version, rows }, null, 2)}\n`);
+const results = fileURLToPath(new URL('results/', import.meta.url));
+mkdirSync(results, { recursive: true });
+writeFileSync(`${results}r7.json`, `${JSON.stringify({ benchmark: 'R7', node: process.version, rows }, null, 2)}\n`);

@@ -3,7 +3,7 @@
  * (5,000 Deployments of two pods each over 50 namespaces). Every workload has its own
  * least-privilege policy: ingress from two workloads of its namespace and one of another, egress to
  * three workloads, DNS and one external range. Flows follow a Zipf mix over ~25k edges, 5% of
- * which no policy allows. Prints a Markdown table and writes bench/results/r8.json. Target: the
+ * which no policy allows. Prints a Markdown table and writes generator/bench/results/r8.json. Target: the
  * 1M-flow replay under 10 s.
  *
  *   npx tsx generator/bench/r8-evaluator.ts [flows]
@@ -176,7 +176,7 @@ for (const row of rows) console.log(`| ${row.what} | ${row.items.toLocaleString(
 console.log(`\nreplay: ${result.allowed.toLocaleString('en')} allowed, ${result.denied.toLocaleString('en')} denied in ${result.deniedEdges.length} edges; target < 10 s: ${replaySeconds < 10 ? 'met' : 'MISSED'}`);
 console.log(`pairs: ${pairs.observed} observed, ${pairs.unobservedAllowed} unobserved allowed, ${pairs.unobservedDenied} unobserved denied`);
 
-const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results', 'r8.json');
+const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'r8.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,
