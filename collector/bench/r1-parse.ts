@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestLines, type SourceLine } from '../src/index.js';
+import { seededRandom } from '../../test/fixtures/seeded-random.js';
 
 const LINES = Number(process.argv[2] ?? 200_000);
 const WORKLOADS = 1_000;
@@ -22,17 +23,8 @@ const EDGES = 10_000;
 const NAMESPACES = 20;
 const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same lines. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(42);
+// Seeded, so every run measures the same lines.
+const rand = seededRandom(42).next;
 const pick = (length: number): number => Math.floor(rand() * length);
 const suffix = (length: number): string => Array.from({ length }, () => ALPHABET[pick(ALPHABET.length)]).join('');
 

@@ -40,3 +40,15 @@ export interface FlowAdapter {
   /** End of input: settles records held back for orientation. */
   finish(): readonly AdapterOutcome[];
 }
+
+/** A record's JSON value, or the dead letter of a record that is not JSON. */
+export type JsonRecord = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'dead-letter'; readonly reason: string };
+
+/** Parses one record as JSON; a syntax error becomes a dead letter with the parser's message. */
+export function parseJsonRecord(text: string): JsonRecord {
+  try {
+    return { kind: 'json', value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

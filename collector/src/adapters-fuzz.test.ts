@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlowSchema } from './flow.js';
 import { createAdapterFor, type ExtendedFormat } from './format-detectors.js';
+import { seededRandom } from '../../test/fixtures/seeded-random.js';
 
 /**
  * Mutated real lines of every non-Hubble format: truncated, characters replaced, fields blown up,
@@ -31,17 +32,6 @@ const SEEDS: Readonly<Record<ExtendedFormat, readonly string[]>> = {
   netobserv: netobserv('netobserv/netobserv-console-plugin__mocks_loki_flow_records.json').slice(0, 25),
 };
 
-/** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REPLACEMENTS = ['"', '{', '}', ':', ',', '-', '0', '99999999', 'null', '"x"', '[]', '\u0000', '\n', 'é', '-1', '1e309', '"a\\nb: c"'];
 
 function mutate(line: string, next: () => number): string {
@@ -65,7 +55,8 @@ function mutate(line: string, next: () => number): string {
 
 describe('adapters on mutated real lines', () => {
   it.each(Object.keys(SEEDS) as ExtendedFormat[])('%s: 2000 mutated lines, no throw, every line accounted for, every flow valid', (format) => {
-    const next = random(format.length * 7919);
+    // Seeded, so a failure can be replayed.
+    const next = seededRandom(format.length * 7919).next;
     const adapter = createAdapterFor(format);
     const seeds = SEEDS[format];
     let held = 0;

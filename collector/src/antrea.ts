@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { ConnectionTracker, connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict } from './flow.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -113,19 +113,16 @@ class AntreaAdapter implements FlowAdapter {
   private readonly tracker: ConnectionTracker;
 
   constructor(options: AntreaAdapterOptions) {
-    this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+    this.resolver = resolverFor(options);
     this.tracker = new ConnectionTracker(options.connections);
   }
 
   push(record: string, _origin: RecordOrigin): readonly AdapterOutcome[] {
     const trimmed = record.trim();
     if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return [this.auditLine(trimmed)];
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      return [{ kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
-    }
+    const json = parseJsonRecord(trimmed);
+    if (json.kind === 'dead-letter') return [json];
+    const value = json.value;
     if (!Array.isArray(value)) return [this.flowRecord(value, '')];
     if (value.length === 0) return [{ kind: 'skip', reason: 'empty list of flow records' }];
     return value.map((item, index) => this.flowRecord(item, `${index}.`));

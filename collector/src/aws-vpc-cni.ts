@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { ConnectionTracker, connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict } from './flow.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, translateServiceDestination } from './ip-endpoint.js';
 
 /**
@@ -100,12 +100,9 @@ export function parseAwsVpcCniLine(line: string): { readonly kind: 'flow'; reado
   const trimmed = line.trim();
   let raw: Record<string, unknown>;
   if (trimmed.startsWith('{')) {
-    let value: unknown;
-    try {
-      value = JSON.parse(trimmed);
-    } catch (error) {
-      return { kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
-    }
+    const json = parseJsonRecord(trimmed);
+    if (json.kind === 'dead-letter') return json;
+    const value = json.value;
     const zap = ZapSchema.safeParse(value);
     if (!zap.success) return { kind: 'dead-letter', reason: describeIssue(zap.error) };
     if (!zap.data.msg.startsWith('Flow Info:')) return { kind: 'skip', reason: AWS_VPC_CNI_REASONS.notFlow };
@@ -175,7 +172,7 @@ class AwsVpcCniAdapter implements FlowAdapter {
   private readonly tracker: ConnectionTracker;
 
   constructor(options: AwsVpcCniAdapterOptions) {
-    this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+    this.resolver = resolverFor(options);
     this.tracker = new ConnectionTracker(options.connections);
   }
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { ConnectionTracker, orientByPorts, type ConnectionTrackerOptions } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict, WorkloadRef } from './flow.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -185,7 +185,7 @@ class CalicoAdapter implements FlowAdapter {
   private readonly syslogYear: number;
 
   constructor(options: CalicoAdapterOptions) {
-    this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+    this.resolver = resolverFor(options);
     // Flow logs are flushed every 5 minutes (felix FlowLogsFlushInterval); both reporters of one
     // interval may arrive that far apart.
     this.tracker = new ConnectionTracker({ idleTimeoutMs: 15 * 60_000, ...options.connections });
@@ -194,12 +194,9 @@ class CalicoAdapter implements FlowAdapter {
 
   push(record: string, _origin: RecordOrigin): readonly AdapterOutcome[] {
     if (record.includes('calico-felix[')) return [this.felixSyslog(record)];
-    let value: unknown;
-    try {
-      value = JSON.parse(record);
-    } catch (error) {
-      return [{ kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
-    }
+    const json = parseJsonRecord(record);
+    if (json.kind === 'dead-letter') return [json];
+    const value = json.value;
     const normalised = this.normalise(value);
     if ('reason' in normalised) return [{ kind: 'dead-letter', reason: normalised.reason }];
     return [this.process(normalised)];

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FlowSchema } from './flow.js';
 import { FlowStream } from './flow-stream.js';
 import { ingestLines } from './ingest.js';
+import { seededRandom } from '../../test/fixtures/seeded-random.js';
 
 /**
  * Fuzz-style robustness: thousands of mutated real Hubble lines (truncated, values of the wrong
@@ -18,17 +19,6 @@ const originals = readdirSync(SAMPLES)
   .sort()
   .flatMap((name) => readFileSync(join(SAMPLES, name), 'utf8').split('\n'))
   .filter((line) => line.trim() !== '');
-
-/** mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -99,7 +89,7 @@ function mutate(line: string, next: () => number): string {
 }
 
 describe('the ingest pipeline under mutated real Hubble lines', () => {
-  const next = random(20_240_611);
+  const next = seededRandom(20_240_611).next;
   const mutated = Array.from({ length: 3000 }, (_, index) => mutate(originals[index % originals.length] as string, next));
   // Real lines in between, so adapters with state (held-back records, connection tables) see
   // hostile records mixed into well-formed connections.

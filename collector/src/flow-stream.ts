@@ -1,17 +1,18 @@
 import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
 import type { Flow, FlowFormat } from './flow.js';
 import { detectFormat } from './format-detect.js';
-import { createAdapterFor } from './format-detectors.js';
+import { createAdapterFor, type AdapterFactoryOptions } from './format-detectors.js';
 import type { IdentityResolver } from './identity-resolver.js';
 import type { DeadLetter } from './ingest.js';
 
 /**
- * The streaming form of ingestion, for the long-running `collect` service. `Ingestor` (ingest.ts)
- * gathers every Flow until `finish()`, which suits a file read once but would grow without bound
- * in a service; here each pushed line hands back what became of it at once, and nothing is kept
- * except the adapters' own bounded state (connection tables, records held back for orientation).
- * The rules are Ingestor's: blank lines are not records, a line no detector recognises is a dead
- * letter, and every other line goes to the adapter of its format.
+ * The one ingestion core: lines → the adapter of their format → events. The long-running `collect`
+ * service uses it directly; `Ingestor` (ingest.ts) is built on it and gathers every Flow until
+ * `finish()`, which suits a file read once but would grow without bound in a service. Here each
+ * pushed line hands back what became of it at once, and nothing is kept except the adapters' own
+ * bounded state (connection tables, records held back for orientation). Blank lines are not
+ * records, a line no detector recognises is a dead letter, and every other line goes to the
+ * adapter of its format.
  */
 
 /** What became of one record, with where it came from. */
@@ -41,8 +42,13 @@ export interface FlowStreamOptions {
   readonly adapterFor?: AdapterFactory;
 }
 
-/** Every adapter (Hubble, Calico, AWS VPC CNI, Antrea, NetObserv), sharing the resolver, as `Ingestor` makes them. */
-export const defaultAdapterFactory: AdapterFactory = (format, resolver) => createAdapterFor(format, resolver ? { resolver } : {});
+/** Every adapter (Hubble, Calico, AWS VPC CNI, Antrea, NetObserv) made with `options`, sharing the resolver. */
+export function adapterFactory(options: Omit<AdapterFactoryOptions, 'resolver'> = {}): AdapterFactory {
+  return (format, resolver) => createAdapterFor(format, { ...options, ...(resolver ? { resolver } : {}) });
+}
+
+/** Every adapter with its default options, sharing the resolver. */
+export const defaultAdapterFactory: AdapterFactory = adapterFactory();
 
 const UNKNOWN_FORMAT = 'unknown format: no adapter recognises this line';
 
@@ -70,18 +76,18 @@ export class FlowStream {
     if (record.trim() === '') return undefined;
     const format = this.format === 'auto' ? this.detect(record) : this.format;
     if (format === undefined) {
-      return { format: 'unknown', events: [{ kind: 'dead-letter', letter: { ...origin, reason: UNKNOWN_FORMAT, record } }] };
+      return { format: 'unknown', events: [{ kind: 'dead-letter', letter: deadLetter(origin, UNKNOWN_FORMAT, record, undefined) }] };
     }
     const adapter = this.adapter(format);
     if (adapter === undefined) {
-      return { format, events: [{ kind: 'dead-letter', letter: { ...origin, reason: `no ${format} adapter in this build`, record, format } }] };
+      return { format, events: [{ kind: 'dead-letter', letter: deadLetter(origin, `no ${format} adapter in this build`, record, format) }] };
     }
     let outcomes: readonly AdapterOutcome[];
     try {
       outcomes = adapter.push(record, origin);
     } catch (error) {
       // An adapter bug must not stop the stream: the record is set aside with the error.
-      return { format, events: [{ kind: 'dead-letter', letter: { ...origin, reason: `adapter failed: ${(error as Error).message}`, record, format } }] };
+      return { format, events: [{ kind: 'dead-letter', letter: deadLetter(origin, `adapter failed: ${(error as Error).message}`, record, format) }] };
     }
     return { format, events: outcomes.map((outcome) => toEvent(outcome, origin, record, format)) };
   }
@@ -112,12 +118,22 @@ function toEvent(outcome: AdapterOutcome, pushed: RecordOrigin, record: string |
   switch (outcome.kind) {
     case 'flow':
       return { kind: 'flow', flow: outcome.flow, format, origin };
-    case 'dead-letter': {
-      const raw = outcome.origin === undefined ? record : undefined;
-      return { kind: 'dead-letter', letter: { source: origin.source, line: origin.line, reason: outcome.reason, format, ...(raw !== undefined ? { record: raw } : {}) } };
-    }
+    case 'dead-letter':
+      // A record held back and settled later is no longer at hand: its letter has no raw line.
+      return { kind: 'dead-letter', letter: deadLetter(origin, outcome.reason, outcome.origin === undefined ? record : undefined, format) };
     case 'quarantine':
     case 'skip':
       return { kind: outcome.kind, reason: outcome.reason, format, origin };
   }
+}
+
+/** Fields in one order, so `generate --dead-letter` writes every letter alike. */
+function deadLetter(origin: RecordOrigin, reason: string, record: string | undefined, format: FlowFormat | undefined): DeadLetter {
+  return {
+    source: origin.source,
+    line: origin.line,
+    reason,
+    ...(record !== undefined ? { record } : {}),
+    ...(format !== undefined ? { format } : {}),
+  };
 }

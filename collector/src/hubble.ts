@@ -1,4 +1,4 @@
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState, PodInfo } from './cluster-state.js';
 import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
@@ -13,7 +13,7 @@ import {
   type OrientationEvidence,
 } from './connection-tracker.js';
 import { parseHubbleRecord, type HubbleEndpoint, type HubbleFlow } from './hubble-record.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 import { LearnedIdentities } from './learned-identities.js';
 import { parseTimestamp } from './rfc3339.js';
 import { inferWorkload } from './workload-inference.js';
@@ -153,18 +153,15 @@ class HubbleAdapter implements FlowAdapter {
   private readonly maxHeldBack: number;
 
   constructor(options: HubbleAdapterOptions) {
-    this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+    this.resolver = resolverFor(options);
     this.tracker = new ConnectionTracker(options.connections);
     this.maxHeldBack = options.maxHeldBack ?? 10_000;
   }
 
   push(record: string, origin: RecordOrigin): readonly AdapterOutcome[] {
-    let value: unknown;
-    try {
-      value = JSON.parse(record);
-    } catch (error) {
-      return [{ kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
-    }
+    const json = parseJsonRecord(record);
+    if (json.kind === 'dead-letter') return [json];
+    const value = json.value;
     const parsed = parseHubbleRecord(value);
     if (parsed.kind === 'invalid') return [{ kind: 'dead-letter', reason: parsed.reason }];
     if (parsed.kind === 'other') return [{ kind: 'skip', reason: HUBBLE_REASONS.notFlow }];

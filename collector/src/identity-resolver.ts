@@ -52,6 +52,14 @@ export interface IdentityResolverOptions {
   readonly ipHistory?: number;
 }
 
+/**
+ * An adapter's lookups: the resolver it was given (a live one in `collect`), else one built over
+ * the cluster state it was given, else none (address-only endpoints are then quarantined).
+ */
+export function resolverFor(options: { readonly resolver?: IdentityResolver | undefined; readonly clusterState?: ClusterState | undefined }): IdentityResolver | undefined {
+  return options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+}
+
 /** Builds the lookups for one cluster state. Pure: the state is only read. */
 export function createIdentityResolver(state: ClusterState, options: IdentityResolverOptions = {}): IdentityResolver {
   const ipHistory = options.ipHistory ?? 16;

@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import type { RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import type { Flow, FlowFormat } from './flow.js';
-import { detectFormat, type IngestFormat } from './format-detect.js';
-import { createAdapterFor } from './format-detectors.js';
+import { adapterFactory, FlowStream, type StreamEvent } from './flow-stream.js';
+import type { IngestFormat } from './format-detect.js';
 import type { HubbleAdapterOptions } from './hubble.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor } from './identity-resolver.js';
 import { readLines, type LineSource, type SourceLine } from './read-lines.js';
 
 /**
@@ -87,11 +87,13 @@ export interface IngestSourcesOptions extends IngestOptions {
   readonly stdin?: Readable;
 }
 
-/** The incremental core: push lines, then `finish()` for the flows and the report. */
+/**
+ * The incremental form for a file read once: push lines, then `finish()` for the flows and the
+ * report. The records go through a {@link FlowStream}; this class keeps what it hands back.
+ */
 export class Ingestor {
   private readonly flows: Flow[] = [];
-  private readonly adapters = new Map<FlowFormat, FlowAdapter>();
-  private readonly resolver: IdentityResolver | undefined;
+  private readonly stream: FlowStream;
   private readonly maxExamples: number;
   private readonly progressEvery: number;
   private recordsRead = 0;
@@ -107,7 +109,8 @@ export class Ingestor {
   private finished = false;
 
   constructor(private readonly options: IngestOptions = {}) {
-    this.resolver = options.clusterState ? createIdentityResolver(options.clusterState) : undefined;
+    const resolver = resolverFor({ clusterState: options.clusterState });
+    this.stream = new FlowStream({ format: options.format ?? 'auto', ...(resolver ? { resolver } : {}), adapterFor: adapterFactory(options.hubble) });
     this.maxExamples = options.maxExamples ?? 20;
     this.progressEvery = Math.max(1, options.progressEvery ?? 10_000);
   }
@@ -115,24 +118,19 @@ export class Ingestor {
   /** Reads one line. Blank lines are not records and are ignored. */
   push(record: string, origin: RecordOrigin): void {
     if (this.finished) throw new Error('Ingestor.push after finish()');
-    if (record.trim() === '') return;
+    const result = this.stream.push(record, origin);
+    if (result === undefined) return;
     this.recordsRead++;
     if (this.options.onProgress && this.recordsRead % this.progressEvery === 0) this.options.onProgress(this.recordsRead);
-    const format = this.options.format === undefined || this.options.format === 'auto' ? detectFormat(record) : this.options.format;
-    this.recordsByFormat[format ?? 'unknown'] = (this.recordsByFormat[format ?? 'unknown'] ?? 0) + 1;
-    if (format === undefined) {
-      this.account({ kind: 'dead-letter', reason: 'unknown format: no adapter recognises this line' }, origin, record, undefined);
-      return;
-    }
-    for (const outcome of this.adapter(format).push(record, origin)) this.account(outcome, origin, record, format);
+    this.recordsByFormat[result.format] = (this.recordsByFormat[result.format] ?? 0) + 1;
+    for (const event of result.events) this.account(event);
   }
 
   /** Settles records the adapters held back and returns the result. */
   finish(): IngestResult {
     if (!this.finished) {
       this.finished = true;
-      for (const [format, adapter] of this.adapters)
-        for (const outcome of adapter.finish()) this.account(outcome, outcome.origin ?? { source: '', line: 0 }, undefined, format);
+      for (const event of this.stream.finish()) this.account(event);
       if (this.options.onProgress && this.recordsRead % this.progressEvery !== 0) this.options.onProgress(this.recordsRead);
     }
     return {
@@ -149,43 +147,27 @@ export class Ingestor {
     };
   }
 
-  private adapter(format: FlowFormat): FlowAdapter {
-    let adapter = this.adapters.get(format);
-    if (adapter === undefined) {
-      adapter = createAdapterFor(format, { ...this.options.hubble, ...(this.resolver ? { resolver: this.resolver } : {}) });
-      this.adapters.set(format, adapter);
-    }
-    return adapter;
-  }
-
-  private account(outcome: AdapterOutcome, pushed: RecordOrigin, record: string | undefined, format: FlowFormat | undefined): void {
-    // An outcome that names its own origin belongs to a record held back earlier, not to this line.
-    const origin = outcome.origin ?? pushed;
-    const raw = outcome.origin === undefined ? record : undefined;
-    switch (outcome.kind) {
+  private account(event: StreamEvent): void {
+    switch (event.kind) {
       case 'flow':
-        this.flows.push(outcome.flow);
-        if (outcome.flow.verdict === 'denied') this.deniedFlows++;
+        this.flows.push(event.flow);
+        if (event.flow.verdict === 'denied') this.deniedFlows++;
         break;
-      case 'dead-letter':
+      case 'dead-letter': {
+        const { source, line, reason } = event.letter;
         this.deadLetterCount++;
-        if (this.deadLetterExamples.length < this.maxExamples) this.deadLetterExamples.push({ ...origin, reason: outcome.reason });
-        this.options.onDeadLetter?.({
-          source: origin.source,
-          line: origin.line,
-          reason: outcome.reason,
-          ...(raw !== undefined ? { record: raw } : {}),
-          ...(format !== undefined ? { format } : {}),
-        });
+        if (this.deadLetterExamples.length < this.maxExamples) this.deadLetterExamples.push({ source, line, reason });
+        this.options.onDeadLetter?.(event.letter);
         break;
+      }
       case 'quarantine':
         this.quarantineCount++;
-        this.quarantineByReason[outcome.reason] = (this.quarantineByReason[outcome.reason] ?? 0) + 1;
-        if (this.quarantineExamples.length < this.maxExamples) this.quarantineExamples.push({ ...origin, reason: outcome.reason });
+        this.quarantineByReason[event.reason] = (this.quarantineByReason[event.reason] ?? 0) + 1;
+        if (this.quarantineExamples.length < this.maxExamples) this.quarantineExamples.push({ source: event.origin.source, line: event.origin.line, reason: event.reason });
         break;
       case 'skip':
         this.skipCount++;
-        this.skipByReason[outcome.reason] = (this.skipByReason[outcome.reason] ?? 0) + 1;
+        this.skipByReason[event.reason] = (this.skipByReason[event.reason] ?? 0) + 1;
         break;
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from './adapter.js';
+import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import {
   ConnectionTracker,
@@ -12,7 +12,7 @@ import {
   type OrientationEvidence,
 } from './connection-tracker.js';
 import { WORKLOAD_KINDS, type Endpoint, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
-import { createIdentityResolver, type IdentityResolver } from './identity-resolver.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, isIcmpError, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -160,18 +160,15 @@ class NetobservAdapter implements FlowAdapter {
   private readonly maxHeldBack: number;
 
   constructor(options: NetobservAdapterOptions) {
-    this.resolver = options.resolver ?? (options.clusterState ? createIdentityResolver(options.clusterState) : undefined);
+    this.resolver = resolverFor(options);
     this.tracker = new ConnectionTracker(options.connections);
     this.maxHeldBack = options.maxHeldBack ?? 10_000;
   }
 
   push(line: string, origin: RecordOrigin): readonly AdapterOutcome[] {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (error) {
-      return [{ kind: 'dead-letter', reason: `not valid JSON: ${error instanceof Error ? error.message : String(error)}` }];
-    }
+    const json = parseJsonRecord(line);
+    if (json.kind === 'dead-letter') return [json];
+    const value = json.value;
     const parsed = NetobservRecordSchema.safeParse(value);
     if (!parsed.success) return [{ kind: 'dead-letter', reason: describeIssue(parsed.error) }];
     const outcome = this.process(parsed.data, false);

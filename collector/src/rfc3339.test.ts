@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTimestamp } from './rfc3339.js';
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../test/fixtures/seeded-random.js';
 
 describe('parseTimestamp is Date.parse', () => {
   it.each([
@@ -50,7 +40,7 @@ describe('parseTimestamp is Date.parse', () => {
   });
 
   it('on random times in and out of calendar range, with 0 to 12 fraction digits', () => {
-    const rand = random(7);
+    const rand = seededRandom(7).next;
     const two = (max: number): string => String(Math.floor(rand() * max)).padStart(2, '0');
     for (let index = 0; index < 20_000; index++) {
       const year = String(900 + Math.floor(rand() * 9200)).padStart(4, '0');
