@@ -1,25 +1,20 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { ANTREA_REASONS, createAntreaAdapter, type AntreaAdapterOptions } from './antrea.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { IP_ENDPOINT_REASONS } from './ip-endpoint.js';
+import { flowsOf, runAdapter, sampleLines, sampleText } from './testing/adapter-samples.js';
 
-const ANTREA_DIR = path.resolve(process.cwd(), '../shared/flows/antrea');
-const read = (name: string): string => readFileSync(path.join(ANTREA_DIR, name), 'utf8');
-const lines = (name: string): string[] => read(name).split('\n').filter((line) => line.trim() !== '');
+const read = (name: string): string => sampleText('antrea', name);
+const lines = (name: string): string[] => sampleLines('antrea', name);
 const FLOW_RECORDS = 'antrea__docs-antctl_get_flowrecords.json';
 const FLOW_TABLE = 'antrea__docs-antctl_get_flowrecords_table.txt';
 const NP_LOG = 'antrea__docs-antrea-network-policy_np.log_examples.txt';
 
 function run(records: readonly string[], options: AntreaAdapterOptions = {}): AdapterOutcome[] {
-  const adapter = createAntreaAdapter(options);
-  const outcomes = records.flatMap((record, index) => adapter.push(record, { source: 'test', line: index + 1 }));
-  return [...outcomes, ...adapter.finish()];
+  return runAdapter(createAntreaAdapter(options), records);
 }
-const flowsOf = (outcomes: readonly AdapterOutcome[]): Flow[] => outcomes.flatMap((outcome) => (outcome.kind === 'flow' ? [outcome.flow] : []));
 const side = (endpoint: Flow['source']): string =>
   endpoint.kind === 'pod' ? `${endpoint.namespace}/${endpoint.workload?.kind}/${endpoint.workload?.name}` : `${endpoint.kind}:${endpoint.ip ?? ''}`;
 const edge = (flow: Flow): string => `${side(flow.source)} -> ${side(flow.destination)} ${flow.protocol}/${flow.port ?? '-'} ${flow.verdict}`;

@@ -1,23 +1,18 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { AWS_VPC_CNI_REASONS, createAwsVpcCniAdapter, parseAwsVpcCniLine, type AwsVpcCniAdapterOptions } from './aws-vpc-cni.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { IP_ENDPOINT_REASONS } from './ip-endpoint.js';
+import { flowsOf, runAdapter, sampleLines } from './testing/adapter-samples.js';
 
-const AWS_DIR = path.resolve(process.cwd(), '../shared/flows/aws-vpc-cni');
-const sample = (name: string): string[] => readFileSync(path.join(AWS_DIR, name), 'utf8').split('\n').filter((line) => line.trim() !== '');
+const sample = (name: string): string[] => sampleLines('aws-vpc-cni', name);
 const OLD_FORMAT = 'issue73__old-format_v1.0.x_network-policy-agent.log.jsonl';
 const CLOUDWATCH = 'issue163__cloudwatch-format.txt';
 
 function run(lines: readonly string[], options: AwsVpcCniAdapterOptions = {}): AdapterOutcome[] {
-  const adapter = createAwsVpcCniAdapter(options);
-  const outcomes = lines.flatMap((line, index) => adapter.push(line, { source: 'test', line: index + 1 }));
-  return [...outcomes, ...adapter.finish()];
+  return runAdapter(createAwsVpcCniAdapter(options), lines);
 }
-const flowsOf = (outcomes: readonly AdapterOutcome[]): Flow[] => outcomes.flatMap((outcome) => (outcome.kind === 'flow' ? [outcome.flow] : []));
 const edge = (flow: Flow): string => {
   const side = (endpoint: Flow['source']) => (endpoint.kind === 'pod' ? `${endpoint.namespace}/${endpoint.workload?.name}` : `${endpoint.kind}:${endpoint.ip ?? ''}`);
   return `${side(flow.source)} -> ${side(flow.destination)} ${flow.protocol}/${flow.port ?? '-'} ${flow.verdict}`;

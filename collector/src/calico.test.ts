@@ -1,25 +1,20 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { CALICO_REASONS, createCalicoAdapter, parseCalicoLabels, workloadOfPrefix, type CalicoAdapterOptions } from './calico.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { IP_ENDPOINT_REASONS } from './ip-endpoint.js';
+import { flowsOf, runAdapter, sampleLines, sampleText } from './testing/adapter-samples.js';
 
-const CALICO_DIR = path.resolve(process.cwd(), '../shared/flows/calico');
-const read = (name: string): string => readFileSync(path.join(CALICO_DIR, name), 'utf8');
-const lines = (name: string): string[] => read(name).split('\n').filter((line) => line.trim() !== '');
+const read = (name: string): string => sampleText('calico', name);
+const lines = (name: string): string[] => sampleLines('calico', name);
 const FLOWS_LOG = 'tigera-cs-observability-clinic__3CLI_flows.log_deny.jsonl';
 const DOCS_EXAMPLE = 'tigera-docs__calico-enterprise_flow_datatypes_example.json.txt';
 const FELIX_SYSLOG = 'tigera-cs-observability-clinic__3CLI_felix_syslog_hep_deny.txt';
 
 function run(records: readonly string[], options: CalicoAdapterOptions = {}): AdapterOutcome[] {
-  const adapter = createCalicoAdapter(options);
-  const outcomes = records.flatMap((record, index) => adapter.push(record, { source: 'test', line: index + 1 }));
-  return [...outcomes, ...adapter.finish()];
+  return runAdapter(createCalicoAdapter(options), records);
 }
-const flowsOf = (outcomes: readonly AdapterOutcome[]): Flow[] => outcomes.flatMap((outcome) => (outcome.kind === 'flow' ? [outcome.flow] : []));
 const side = (endpoint: Flow['source']): string =>
   endpoint.kind === 'pod' ? `${endpoint.namespace}/${endpoint.workload?.kind}/${endpoint.workload?.name}` : `${endpoint.kind}${endpoint.ip ? `:${endpoint.ip}` : ''}`;
 const edge = (flow: Flow): string => `${side(flow.source)} -> ${side(flow.destination)} ${flow.protocol}/${flow.port ?? '-'} ${flow.verdict}`;

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { createHubbleAdapter } from './hubble.js';
 import { ingestLines } from './ingest.js';
+import { HUBBLE_SAMPLES, sampleLines } from './testing/adapter-samples.js';
 
 /**
  * Pins what the Hubble adapter makes of every real sample, record by record, and of hostile and
@@ -12,19 +11,7 @@ import { ingestLines } from './ingest.js';
  * of any outcome, reason or flow shows here. Update them only for an intended change of behaviour.
  */
 
-const HUBBLE_DIR = path.resolve(process.cwd(), '../shared/flows/hubble');
-const SAMPLES = [
-  'hubble-otel__basic-sample-10-flows.json',
-  'hubble-otel__basic-sample-330-dns-flows.json',
-  'hubble-otel__basic-sample-348-http-flows.json',
-  'hubble-otel__basic-sample-400-icmpv4-flows.json',
-  'hubble-otel__basic-sample-400-l7-redirected-flows.json',
-  'hubble-otel__basic-sample-400-tcp-flows.json',
-  'hubble-otel__basic-sample-400-udp-flows.json',
-  'hubble-otel__basic-sample-5-dns-flows.json',
-  'hubble-otel__basic-sample-5-http-flows.json',
-];
-const sample = (name: string): string[] => readFileSync(path.join(HUBBLE_DIR, name), 'utf8').split('\n').filter((line) => line.trim() !== '');
+const sample = (name: string): string[] => sampleLines('hubble', name);
 
 /** Replaces the first match of `pattern` (a no-op variant, and so harmless, when there is none). */
 const sub = (line: string, pattern: RegExp, replacement: string | ((match: string, ...groups: string[]) => string)): string =>
@@ -136,7 +123,7 @@ function corpus(lines: readonly string[]): string[] {
 }
 
 describe('Hubble adapter outcomes are pinned on every real sample and its variants', () => {
-  it.each(SAMPLES)('%s', async (name) => {
+  it.each(HUBBLE_SAMPLES)('%s', async (name) => {
     const lines = corpus(sample(name));
     const adapter = createHubbleAdapter();
     const described: string[] = [];

@@ -1,40 +1,23 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { EPHEMERAL_PORT_START } from './connection-tracker.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { createHubbleAdapter, HUBBLE_REASONS, type HubbleAdapterOptions } from './hubble.js';
+import { flowsOf, HUBBLE_SAMPLES, runAdapter, sampleLines } from './testing/adapter-samples.js';
 
-const HUBBLE_DIR = path.resolve(process.cwd(), '../shared/flows/hubble');
-const sample = (name: string): string[] => readFileSync(path.join(HUBBLE_DIR, name), 'utf8').split('\n').filter((line) => line.trim() !== '');
+const sample = (name: string): string[] => sampleLines('hubble', name);
 
 function run(lines: readonly string[], options: HubbleAdapterOptions = {}): AdapterOutcome[] {
-  const adapter = createHubbleAdapter(options);
-  const outcomes = lines.flatMap((line, index) => adapter.push(line, { source: 'test', line: index + 1 }));
-  return [...outcomes, ...adapter.finish()];
+  return runAdapter(createHubbleAdapter(options), lines);
 }
-const flowsOf = (outcomes: readonly AdapterOutcome[]): Flow[] => outcomes.flatMap((outcome) => (outcome.kind === 'flow' ? [outcome.flow] : []));
 const edge = (flow: Flow): string => {
   const side = (endpoint: Flow['source']) => (endpoint.kind === 'pod' ? `${endpoint.namespace}/${endpoint.workload?.name}` : endpoint.kind);
   return `${side(flow.source)} -> ${side(flow.destination)} ${flow.protocol}/${flow.port ?? '-'}`;
 };
 
-const SAMPLES = [
-  'hubble-otel__basic-sample-10-flows.json',
-  'hubble-otel__basic-sample-330-dns-flows.json',
-  'hubble-otel__basic-sample-348-http-flows.json',
-  'hubble-otel__basic-sample-400-icmpv4-flows.json',
-  'hubble-otel__basic-sample-400-l7-redirected-flows.json',
-  'hubble-otel__basic-sample-400-tcp-flows.json',
-  'hubble-otel__basic-sample-400-udp-flows.json',
-  'hubble-otel__basic-sample-5-dns-flows.json',
-  'hubble-otel__basic-sample-5-http-flows.json',
-];
-
 describe('Hubble adapter on every real sample', () => {
-  it.each(SAMPLES)('%s: every record accounted for, every flow valid and oriented to a listener port', (name) => {
+  it.each(HUBBLE_SAMPLES)('%s: every record accounted for, every flow valid and oriented to a listener port', (name) => {
     const lines = sample(name);
     const outcomes = run(lines);
     expect(outcomes).toHaveLength(lines.length);

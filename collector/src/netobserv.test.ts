@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from './adapter.js';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { EPHEMERAL_PORT_START } from './connection-tracker.js';
 import { FlowSchema, type Flow } from './flow.js';
 import { createNetobservAdapter, NETOBSERV_REASONS, type NetobservAdapterOptions } from './netobserv.js';
+import { flowsOf, runAdapter, sampleText } from './testing/adapter-samples.js';
 
-const NETOBSERV_DIR = path.resolve(process.cwd(), '../shared/flows/netobserv');
 const SAMPLES = [
   'netobserv-console-plugin__mocks_loki_flow_records.json',
   'netobserv-console-plugin__mocks_loki_flow_records_has_dropped.json',
@@ -24,16 +22,13 @@ interface LokiResponse {
  * merged back into each record.
  */
 function sample(name: string): string[] {
-  const response = JSON.parse(readFileSync(path.join(NETOBSERV_DIR, name), 'utf8')) as LokiResponse;
+  const response = JSON.parse(sampleText('netobserv', name)) as LokiResponse;
   return response.data.result.flatMap((stream) => stream.values.map(([, line]) => JSON.stringify({ ...stream.stream, ...(JSON.parse(line) as object) })));
 }
 
 function run(records: readonly string[], options: NetobservAdapterOptions = {}): AdapterOutcome[] {
-  const adapter = createNetobservAdapter(options);
-  const outcomes = records.flatMap((record, index) => adapter.push(record, { source: 'test', line: index + 1 }));
-  return [...outcomes, ...adapter.finish()];
+  return runAdapter(createNetobservAdapter(options), records);
 }
-const flowsOf = (outcomes: readonly AdapterOutcome[]): Flow[] => outcomes.flatMap((outcome) => (outcome.kind === 'flow' ? [outcome.flow] : []));
 const side = (endpoint: Flow['source']): string =>
   endpoint.kind === 'pod' ? `${endpoint.namespace}/${endpoint.workload?.kind}/${endpoint.workload?.name}` : `${endpoint.kind}:${endpoint.node ?? endpoint.ip ?? ''}`;
 const edge = (flow: Flow): string => `${side(flow.source)} -> ${side(flow.destination)} ${flow.protocol}/${flow.port ?? '-'} ${flow.verdict}`;
