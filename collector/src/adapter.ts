@@ -1,4 +1,7 @@
+import type { ClusterState } from './cluster-state.js';
+import { ConnectionTracker, type ConnectionTrackerOptions } from './connection-tracker.js';
 import type { Flow, FlowFormat } from './flow.js';
+import { resolverFor, type IdentityResolver } from './identity-resolver.js';
 
 /**
  * What an adapter makes of one input record. A record is never lost: it becomes flows, or a
@@ -39,6 +42,32 @@ export interface FlowAdapter {
   push(record: string, origin: RecordOrigin): readonly AdapterOutcome[];
   /** End of input: settles records held back for orientation. */
   finish(): readonly AdapterOutcome[];
+}
+
+/** What {@link ConnectionAdapter} reads from an adapter's options. */
+export interface ConnectionAdapterOptions {
+  readonly clusterState?: ClusterState | undefined;
+  readonly resolver?: IdentityResolver | undefined;
+  readonly connections?: ConnectionTrackerOptions | undefined;
+}
+
+/**
+ * What every adapter holds: the identity lookups (a resolver given, else one over the cluster
+ * state given) and a connection table of its own, so that adapters never share connections.
+ */
+export abstract class ConnectionAdapter implements FlowAdapter {
+  abstract readonly format: FlowFormat;
+  protected readonly resolver: IdentityResolver | undefined;
+  protected readonly tracker: ConnectionTracker;
+
+  /** `connectionDefaults`: the format's own table bounds, which `options.connections` overrides. */
+  constructor(options: ConnectionAdapterOptions, connectionDefaults?: ConnectionTrackerOptions) {
+    this.resolver = resolverFor(options);
+    this.tracker = new ConnectionTracker({ ...connectionDefaults, ...options.connections });
+  }
+
+  abstract push(record: string, origin: RecordOrigin): readonly AdapterOutcome[];
+  abstract finish(): readonly AdapterOutcome[];
 }
 
 /** A record's JSON value, or the dead letter of a record that is not JSON. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
-import { ConnectionTracker, connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from './connection-tracker.js';
+import { connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict } from './flow.js';
-import { resolverFor, type IdentityResolver } from './identity-resolver.js';
+import type { IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -107,15 +107,8 @@ export function createAntreaAdapter(options: AntreaAdapterOptions = {}): FlowAda
   return new AntreaAdapter(options);
 }
 
-class AntreaAdapter implements FlowAdapter {
+class AntreaAdapter extends ConnectionAdapter {
   readonly format = 'antrea' as const;
-  private readonly resolver: IdentityResolver | undefined;
-  private readonly tracker: ConnectionTracker;
-
-  constructor(options: AntreaAdapterOptions) {
-    this.resolver = resolverFor(options);
-    this.tracker = new ConnectionTracker(options.connections);
-  }
 
   push(record: string, _origin: RecordOrigin): readonly AdapterOutcome[] {
     const trimmed = record.trim();

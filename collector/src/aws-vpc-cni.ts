@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
-import { ConnectionTracker, connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from './connection-tracker.js';
+import { connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict } from './flow.js';
-import { resolverFor, type IdentityResolver } from './identity-resolver.js';
+import type { IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, translateServiceDestination } from './ip-endpoint.js';
 
 /**
@@ -166,15 +166,8 @@ export function createAwsVpcCniAdapter(options: AwsVpcCniAdapterOptions = {}): F
   return new AwsVpcCniAdapter(options);
 }
 
-class AwsVpcCniAdapter implements FlowAdapter {
+class AwsVpcCniAdapter extends ConnectionAdapter {
   readonly format = 'aws-vpc-cni' as const;
-  private readonly resolver: IdentityResolver | undefined;
-  private readonly tracker: ConnectionTracker;
-
-  constructor(options: AwsVpcCniAdapterOptions) {
-    this.resolver = resolverFor(options);
-    this.tracker = new ConnectionTracker(options.connections);
-  }
 
   push(record: string, _origin: RecordOrigin): readonly AdapterOutcome[] {
     const parsed = parseAwsVpcCniLine(record);

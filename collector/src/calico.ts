@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
-import { ConnectionTracker, orientByPorts, type ConnectionTrackerOptions } from './connection-tracker.js';
+import { orientByPorts, type ConnectionTrackerOptions } from './connection-tracker.js';
 import type { Endpoint, Protocol, Verdict, WorkloadRef } from './flow.js';
-import { resolverFor, type IdentityResolver } from './identity-resolver.js';
+import type { IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -178,17 +178,14 @@ export function createCalicoAdapter(options: CalicoAdapterOptions = {}): FlowAda
   return new CalicoAdapter(options);
 }
 
-class CalicoAdapter implements FlowAdapter {
+class CalicoAdapter extends ConnectionAdapter {
   readonly format = 'calico' as const;
-  private readonly resolver: IdentityResolver | undefined;
-  private readonly tracker: ConnectionTracker;
   private readonly syslogYear: number;
 
   constructor(options: CalicoAdapterOptions) {
-    this.resolver = resolverFor(options);
     // Flow logs are flushed every 5 minutes (felix FlowLogsFlushInterval); both reporters of one
     // interval may arrive that far apart.
-    this.tracker = new ConnectionTracker({ idleTimeoutMs: 15 * 60_000, ...options.connections });
+    super(options, { idleTimeoutMs: 15 * 60_000 });
     this.syslogYear = options.syslogYear ?? new Date().getUTCFullYear();
   }
 

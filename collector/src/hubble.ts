@@ -1,10 +1,9 @@
-import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState, PodInfo } from './cluster-state.js';
 import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
 import { cleanCiliumLabels, LOCAL_IDENTITY_FLAG, reservedIdentityOf, type CleanLabelsResult } from './cilium-labels.js';
 import {
-  ConnectionTracker,
   connectionKey,
   orientByPorts,
   type ConnectionTrackerOptions,
@@ -13,7 +12,7 @@ import {
   type OrientationEvidence,
 } from './connection-tracker.js';
 import { parseHubbleRecord, type HubbleEndpoint, type HubbleFlow } from './hubble-record.js';
-import { resolverFor, type IdentityResolver } from './identity-resolver.js';
+import type { IdentityResolver } from './identity-resolver.js';
 import { LearnedIdentities } from './learned-identities.js';
 import { parseTimestamp } from './rfc3339.js';
 import { inferWorkload } from './workload-inference.js';
@@ -139,10 +138,8 @@ export function createHubbleAdapter(options: HubbleAdapterOptions = {}): FlowAda
   return new HubbleAdapter(options);
 }
 
-class HubbleAdapter implements FlowAdapter {
+class HubbleAdapter extends ConnectionAdapter {
   readonly format = 'hubble' as const;
-  private readonly resolver: IdentityResolver | undefined;
-  private readonly tracker: ConnectionTracker;
   private readonly identities = new LearnedIdentities();
   private readonly labelCache = new Map<number | string, LabelCacheEntry>();
   private readonly labelCacheByFirst = new Map<number | string, LabelCacheEntry>();
@@ -153,8 +150,7 @@ class HubbleAdapter implements FlowAdapter {
   private readonly maxHeldBack: number;
 
   constructor(options: HubbleAdapterOptions) {
-    this.resolver = resolverFor(options);
-    this.tracker = new ConnectionTracker(options.connections);
+    super(options);
     this.maxHeldBack = options.maxHeldBack ?? 10_000;
   }
 

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import {
-  ConnectionTracker,
   connectionKey,
   orientByPorts,
   reverseTuple,
@@ -12,7 +11,7 @@ import {
   type OrientationEvidence,
 } from './connection-tracker.js';
 import { WORKLOAD_KINDS, type Endpoint, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
-import { resolverFor, type IdentityResolver } from './identity-resolver.js';
+import type { IdentityResolver } from './identity-resolver.js';
 import { checkFlow, describeIssue, endpointForIp, isIcmp, isIcmpError, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
@@ -152,16 +151,13 @@ export function createNetobservAdapter(options: NetobservAdapterOptions = {}): F
   return new NetobservAdapter(options);
 }
 
-class NetobservAdapter implements FlowAdapter {
+class NetobservAdapter extends ConnectionAdapter {
   readonly format = 'netobserv' as const;
-  private readonly resolver: IdentityResolver | undefined;
-  private readonly tracker: ConnectionTracker;
   private readonly held: HeldRecord[] = [];
   private readonly maxHeldBack: number;
 
   constructor(options: NetobservAdapterOptions) {
-    this.resolver = resolverFor(options);
-    this.tracker = new ConnectionTracker(options.connections);
+    super(options);
     this.maxHeldBack = options.maxHeldBack ?? 10_000;
   }
 

@@ -8,20 +8,11 @@ import { createTestKafka } from '../../helpers/kafka.js';
 import { freshNamespace, loadTestKubeConfig } from '../../helpers/kubernetes.js';
 import { readServiceEnv } from '../../helpers/service-env.js';
 import { createWorkload, exposeWorkload } from '../../helpers/workload.js';
-import { freshCollectorTopics, readTopic, testCollectConfig } from './collector-harness.js';
+import { freshCollectorTopics, readTopic, testCollectConfig, untilWatchSees } from './collector-harness.js';
 
 /** An AWS network-policy agent line in the CloudWatch form: addresses only, identity from the cluster. */
 function awsLine(time: number, source: string, sourcePort: number, destination: string, port: number): string {
   return `${new Date(time).toISOString()} Node: ip-10-0-0-1.ec2.internal;SIP: ${source};SPORT: ${sourcePort};DIP: ${destination};DPORT: ${port};PROTOCOL: TCP;PolicyVerdict: ACCEPT`;
-}
-
-/** Polls until `check` holds; the watch is asynchronous, and only its result is asserted. */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (check()) return;
-    await sleep(100);
-  }
-  throw new Error(`the cluster watch never saw: ${what}`);
 }
 
 const podName = (resolver: IdentityResolver, ip: string, time: number): string | undefined => {
@@ -55,16 +46,16 @@ describe('palisade collect with --kubeconfig (real kube-apiserver and broker)', 
     });
     const resolver = running.resolver;
     if (resolver === undefined) throw new Error('collect --kubeconfig made no resolver');
-    await until('the pods and the Service', () => podName(resolver, clientIp, Date.now()) === 'client' && podName(resolver, reusedIp, Date.now()) === 'old-web' && resolver.isServiceIp(serviceIp));
+    await untilWatchSees('the pods and the Service', () => podName(resolver, clientIp, Date.now()) === 'client' && podName(resolver, reusedIp, Date.now()) === 'old-web' && resolver.isServiceIp(serviceIp));
 
     // The old pod goes away and a new workload's pod gets its address. Creation times have
     // one-second resolution, so the new pod is created in a later second than the deletion.
     const oldTime = Date.now();
     await core.deleteNamespacedPod({ name: old.pods[0]?.metadata?.name ?? '', namespace, gracePeriodSeconds: 0 });
-    await until('the old pod deleted', () => podName(resolver, reusedIp, Date.now()) === undefined);
+    await untilWatchSees('the old pod deleted', () => podName(resolver, reusedIp, Date.now()) === undefined);
     await sleep(1100);
     await createWorkload(kubeConfig, { namespace, name: 'new-web', labels: { app: 'new-web' }, podIPs: [reusedIp], ports: [{ containerPort: 8080 }] });
-    await until('the new pod', () => podName(resolver, reusedIp, Date.now()) === 'new-web');
+    await untilWatchSees('the new pod', () => podName(resolver, reusedIp, Date.now()) === 'new-web');
     const newTime = Date.now();
 
     stdin.end(

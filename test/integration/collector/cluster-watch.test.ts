@@ -1,19 +1,10 @@
 import { randomInt } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { ClusterWatch, kubernetesInformers, type IdentityResolver } from '@palisade/collector';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freshNamespace, loadTestKubeConfig } from '../../helpers/kubernetes.js';
 import { createWorkload, exposeWorkload, TEST_NODE_NAME } from '../../helpers/workload.js';
-
-/** Polls until `check` holds: informers deliver asynchronously, and only the result is asserted. */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (check()) return;
-    await sleep(100);
-  }
-  throw new Error(`the cluster watch never saw: ${what}`);
-}
+import { untilWatchSees } from './collector-harness.js';
 
 const workloadOf = (resolver: IdentityResolver, ip: string, time: number): string | undefined => {
   const resolution = resolver.resolveIp(ip, time);
@@ -51,15 +42,15 @@ describe('ClusterWatch with client-node informers (real kube-apiserver)', () => 
     await core.replaceNamespacedPodStatus({ name: jobPod.metadata?.name ?? '', namespace, body: { ...jobPod, status: { phase: 'Running', podIP: `${net}.3`, podIPs: [{ ip: `${net}.3` }] } } });
 
     const resolver = watch.resolver;
-    await until('the pods with their IPs', () => workloadOf(resolver, `${net}.2`, Date.now()) === 'Deployment/api' && workloadOf(resolver, `${net}.3`, Date.now()) === 'CronJob/report');
+    await untilWatchSees('the pods with their IPs', () => workloadOf(resolver, `${net}.2`, Date.now()) === 'Deployment/api' && workloadOf(resolver, `${net}.3`, Date.now()) === 'CronJob/report');
     const serviceIp = service.spec?.clusterIP ?? '';
-    await until('the Service and its EndpointSlice', () => resolver.translateService(serviceIp, 80, 'TCP', Date.now())?.backend !== undefined);
+    await untilWatchSees('the Service and its EndpointSlice', () => resolver.translateService(serviceIp, 80, 'TCP', Date.now())?.backend !== undefined);
     expect(resolver.translateService(serviceIp, 80, 'TCP', Date.now())).toMatchObject({ service: { namespace, name: 'api' }, targetPort: 8080, backend: { workload: { kind: 'Deployment', name: 'api' } } });
 
     // A deleted pod still answers for flows from before its deletion.
     const beforeDeletion = Date.now();
     await core.deleteNamespacedPod({ name: api.pods[0]?.metadata?.name ?? '', namespace, gracePeriodSeconds: 0 });
-    await until('the deletion', () => watch.counts.deletedPods === 1);
+    await untilWatchSees('the deletion', () => watch.counts.deletedPods === 1);
     expect(workloadOf(resolver, `${net}.1`, beforeDeletion)).toBe('Deployment/api');
     expect(watch.counts).toMatchObject({ Pod: 2, ReplicaSet: 1, Job: 1, Service: 1, EndpointSlice: 1 });
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCollectConfig, type CollectConfig, type CollectFlags, type SourceLine } from '@palisade/collector';
 import type { IHeaders, Kafka } from 'kafkajs';
 import { onTestFinished } from 'vitest';
@@ -113,4 +114,16 @@ export function fileLines(path: string): SourceLine[] {
 /** Values sorted by their JSON, to compare what partitions deliver in any interleaving. */
 export function sortedByJson<T>(values: readonly T[]): T[] {
   return [...values].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+/**
+ * Polls until `check` holds (every 100 ms, 30 s at most): the cluster watch's informers deliver
+ * asynchronously, and only their result is asserted.
+ */
+export async function untilWatchSees(what: string, check: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (check()) return;
+    await sleep(100);
+  }
+  throw new Error(`the cluster watch never saw: ${what}`);
 }
