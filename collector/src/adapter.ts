@@ -70,6 +70,48 @@ export abstract class ConnectionAdapter implements FlowAdapter {
   abstract finish(): readonly AdapterOutcome[];
 }
 
+/** What an adapter makes of a record for now: an outcome, or `hold` until a later record orients it. */
+export type Settled = AdapterOutcome | { readonly kind: 'hold' };
+
+/**
+ * The records an adapter holds back until a later record (their request or reply) orients them,
+ * at most `max`: past that the oldest is decided with what is known, so memory stays bounded.
+ */
+export class HeldRecords<T> {
+  private readonly held: { readonly record: T; readonly origin: RecordOrigin }[] = [];
+
+  /**
+   * @param decide decides a record for good (it must not hold again).
+   * @param undecided the quarantine reason of a record `decide` still cannot orient.
+   */
+  constructor(
+    private readonly max: number,
+    private readonly decide: (record: T) => Settled,
+    private readonly undecided: string,
+  ) {}
+
+  /** Holds `record`; returns the outcome of the oldest record when that makes one too many. */
+  hold(record: T, origin: RecordOrigin): readonly AdapterOutcome[] {
+    this.held.push({ record, origin });
+    if (this.held.length <= this.max) return [];
+    return [this.settle(this.held.shift() as { readonly record: T; readonly origin: RecordOrigin })];
+  }
+
+  /** Decides every record still held (end of input). */
+  settleAll(): readonly AdapterOutcome[] {
+    const outcomes = this.held.map((held) => this.settle(held));
+    this.held.length = 0;
+    return outcomes;
+  }
+
+  private settle({ record, origin }: { readonly record: T; readonly origin: RecordOrigin }): AdapterOutcome {
+    const outcome = this.decide(record);
+    // `decide` never holds; the guard keeps the types honest.
+    const settled: AdapterOutcome = outcome.kind === 'hold' ? { kind: 'quarantine', reason: this.undecided } : outcome;
+    return { ...settled, origin };
+  }
+}
+
 /** A record's JSON value, or the dead letter of a record that is not JSON. */
 export type JsonRecord = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'dead-letter'; readonly reason: string };
 

@@ -1,4 +1,4 @@
-import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, HeldRecords, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin, type Settled } from './adapter.js';
 import type { ClusterState, PodInfo } from './cluster-state.js';
 import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from './flow.js';
 import { isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
@@ -109,7 +109,6 @@ const SKIP_REPLY_LIST: readonly AdapterOutcome[] = Object.freeze([SKIP_REPLY]);
 
 type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly outcome: Settled };
 /** An outcome, or `hold` for a record to decide later. */
-type Settled = AdapterOutcome | { readonly kind: 'hold' };
 
 interface LabelCacheEntry {
   readonly raw: readonly string[];
@@ -143,15 +142,14 @@ class HubbleAdapter extends ConnectionAdapter {
   private readonly identities = new LearnedIdentities();
   private readonly labelCache = new Map<number | string, LabelCacheEntry>();
   private readonly labelCacheByFirst = new Map<number | string, LabelCacheEntry>();
-  private readonly held: HeldRecord[] = [];
+  private readonly held: HeldRecords<HeldRecord>;
   /** Names already checked, so repeats skip the regular expressions. */
   private readonly validNamespaces = new Set<string>();
   private readonly validPodNames = new Set<string>();
-  private readonly maxHeldBack: number;
 
   constructor(options: HubbleAdapterOptions) {
     super(options);
-    this.maxHeldBack = options.maxHeldBack ?? 10_000;
+    this.held = new HeldRecords(options.maxHeldBack ?? 10_000, (record) => this.process(record, true), HUBBLE_REASONS.noDirection);
   }
 
   push(record: string, origin: RecordOrigin): readonly AdapterOutcome[] {
@@ -166,24 +164,11 @@ class HubbleAdapter extends ConnectionAdapter {
     if (outcome === SKIP_REPEAT) return SKIP_REPEAT_LIST;
     if (outcome === SKIP_REPLY) return SKIP_REPLY_LIST;
     if (outcome.kind !== 'hold') return [outcome];
-    this.held.push(held);
-    if (this.held.length <= this.maxHeldBack) return [];
-    const oldest = this.held.shift() as HeldRecord;
-    return [this.settle(oldest)];
+    return this.held.hold(held, origin);
   }
 
   finish(): readonly AdapterOutcome[] {
-    const outcomes = this.held.map((record) => this.settle(record));
-    this.held.length = 0;
-    return outcomes;
-  }
-
-  /** Decides a held record for good. */
-  private settle(record: HeldRecord): AdapterOutcome {
-    const outcome = this.process(record, true);
-    // `final` never holds; the guard keeps the types honest.
-    const settled: AdapterOutcome = outcome.kind === 'hold' ? { kind: 'quarantine', reason: HUBBLE_REASONS.noDirection } : outcome;
-    return { ...settled, origin: record.origin };
+    return this.held.settleAll();
   }
 
   private process(record: HeldRecord, final: boolean): Settled {

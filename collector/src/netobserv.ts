@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
+import { ConnectionAdapter, HeldRecords, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin, type Settled } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import {
   connectionKey,
@@ -139,12 +139,6 @@ interface K8sSide {
   readonly prefix: 'SrcK8S' | 'DstK8S';
 }
 
-interface HeldRecord {
-  readonly record: NetobservRecord;
-  readonly origin: RecordOrigin;
-}
-
-type Settled = AdapterOutcome | { readonly kind: 'hold' };
 
 /** Creates a NetObserv adapter with its own connection table. */
 export function createNetobservAdapter(options: NetobservAdapterOptions = {}): FlowAdapter {
@@ -153,12 +147,11 @@ export function createNetobservAdapter(options: NetobservAdapterOptions = {}): F
 
 class NetobservAdapter extends ConnectionAdapter {
   readonly format = 'netobserv' as const;
-  private readonly held: HeldRecord[] = [];
-  private readonly maxHeldBack: number;
+  private readonly held: HeldRecords<NetobservRecord>;
 
   constructor(options: NetobservAdapterOptions) {
     super(options);
-    this.maxHeldBack = options.maxHeldBack ?? 10_000;
+    this.held = new HeldRecords(options.maxHeldBack ?? 10_000, (record) => this.process(record, true), NETOBSERV_REASONS.noDirection);
   }
 
   push(line: string, origin: RecordOrigin): readonly AdapterOutcome[] {
@@ -169,22 +162,11 @@ class NetobservAdapter extends ConnectionAdapter {
     if (!parsed.success) return [{ kind: 'dead-letter', reason: describeIssue(parsed.error) }];
     const outcome = this.process(parsed.data, false);
     if (outcome.kind !== 'hold') return [outcome];
-    this.held.push({ record: parsed.data, origin });
-    if (this.held.length <= this.maxHeldBack) return [];
-    const oldest = this.held.shift() as HeldRecord;
-    return [this.settle(oldest)];
+    return this.held.hold(parsed.data, origin);
   }
 
   finish(): readonly AdapterOutcome[] {
-    const outcomes = this.held.map((held) => this.settle(held));
-    this.held.length = 0;
-    return outcomes;
-  }
-
-  private settle(held: HeldRecord): AdapterOutcome {
-    const outcome = this.process(held.record, true);
-    const settled: AdapterOutcome = outcome.kind === 'hold' ? { kind: 'quarantine', reason: NETOBSERV_REASONS.noDirection } : outcome;
-    return { ...settled, origin: held.origin };
+    return this.held.settleAll();
   }
 
   private process(record: NetobservRecord, final: boolean): Settled {
