@@ -7,8 +7,11 @@ import { policyName } from './policy-name.js';
 import { address, cluster, deploymentObjects, flow, longFlow, pod, policyOf, synthesize, T0 } from './testing/synthesis-fixtures.js';
 
 /**
- * One block per rule of POLICY-RULES.md (rules 1–18; rule 19 lives with the evaluator). Each
- * builds the smallest baseline that exercises the rule and checks the policy objects.
+ * One block per rule of POLICY-RULES.md. Each builds the smallest baseline that exercises the rule
+ * and checks the policy objects. Rule 15 (identity at the time of the flow) is a collector concern,
+ * tested in collector/src/identity-resolver.test.ts (a reused IP resolved by time, an ambiguous one
+ * quarantined) and against the real API server in test/integration/collector/cluster-identity.test.ts;
+ * rule 19 (self-verification) in self-verification.test.ts.
  */
 
 const web = pod('shop', 'web');
