@@ -11,7 +11,8 @@ import { readLines, type LineSource, type SourceLine } from './read-lines.js';
 /**
  * The ingestion pipeline behind `palisade generate --flows`: lines from files or stdin → the
  * adapter of their format → oriented Flows, with an account of every record (flow, dead letter,
- * quarantine or skip). The core (`Ingestor`, `ingestLines`) is synchronous and pure apart from the
+ * quarantine or skip). Records go through the one core, `FlowStream` (flow-stream.ts); `Ingestor`
+ * and `ingestLines` keep the flows and the account, synchronously and pure apart from the
  * callbacks; `ingest` adds the streaming file edge.
  */
 
