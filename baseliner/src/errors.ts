@@ -1,18 +1,11 @@
+import { PalisadeError } from '@palisade/collector';
+
 /**
  * The baseliner's errors. Like KafkaJS's, each says whether retrying the same operation can
  * succeed (`retriable`) and carries its `cause` and context, so one retry policy
  * ({@link withRetries}) decides what to retry and the service decides what ends the process.
  */
-export class BaselinerError extends Error {
-  /** Whether the same operation can succeed when tried again (a reconnect, a rebalance). */
-  readonly retriable: boolean;
-
-  constructor(message: string, options: { readonly cause?: unknown; readonly retriable?: boolean } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.retriable = options.retriable ?? false;
-  }
-}
+export class BaselinerError extends PalisadeError {}
 
 /** Redis refused or lost a command; retriable unless Redis said the data or script is wrong. */
 export class BaselineStoreError extends BaselinerError {

@@ -4,9 +4,13 @@
  * (topic, source). The service decides exit codes and log levels from these fields alone.
  */
 
-/** Base of every error the collector raises on purpose. */
-export class CollectorError extends Error {
-  /** Whether the same operation may succeed later (a broker restart, a network blip). */
+/**
+ * Base of every error Palisade raises on purpose, in every package: a message that says what went
+ * wrong, the `cause`, and whether the same operation may succeed later (a broker restart, a network
+ * blip). Services and the CLI decide retries, exit codes and log levels from these fields alone.
+ */
+export class PalisadeError extends Error {
+  /** Whether the same operation may succeed later. */
   readonly retriable: boolean;
 
   constructor(message: string, options: { readonly cause?: unknown; readonly retriable?: boolean } = {}) {
@@ -15,6 +19,9 @@ export class CollectorError extends Error {
     this.retriable = options.retriable ?? false;
   }
 }
+
+/** Base of every error the collector raises on purpose. */
+export class CollectorError extends PalisadeError {}
 
 /** Bad configuration (flags, environment): the message names the setting and what to fix. */
 export class CollectConfigError extends CollectorError {}

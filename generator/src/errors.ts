@@ -1,31 +1,26 @@
+import { PalisadeError } from '@palisade/collector';
+
 /**
- * Palisade's error hierarchy. Every error carries an optional cause; whether a retry can help and
- * which exit code the CLI uses are decided here, in one place.
+ * The CLI's errors: Palisade's one error base (`PalisadeError`: message, cause, whether a retry can
+ * help) plus the exit code that ends a command. Exit codes are decided here, in one place.
  */
-export class PalisadeError extends Error {
+export class CliError extends PalisadeError {
   /** Exit code of the CLI when this error ends a command. */
   readonly exitCode: number = 1;
-  /** Whether trying the same thing again can succeed (a network blip, a conflict). */
-  readonly retriable: boolean = false;
-
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** Bad flags, files or input data: the message says what to fix. */
-export class InputError extends PalisadeError {
+export class InputError extends CliError {
   override readonly exitCode = 2;
 }
 
 /** Palisade refuses to act on too little evidence (rule 16) or a failed safety gate. */
-export class RefusedError extends PalisadeError {
+export class RefusedError extends CliError {
   override readonly exitCode = 4;
 }
 
 /** The generated policies would deny traffic that was observed and allowed (rule 19). */
-export class VerificationError extends PalisadeError {
+export class VerificationError extends CliError {
   override readonly exitCode = 5;
 }
 
@@ -33,7 +28,7 @@ export class VerificationError extends PalisadeError {
  * The Kubernetes API server or the Git remote/GitHub could not be reached or answered with an
  * error that is not the user's input: the message names the call; a retry may help.
  */
-export class ClusterError extends PalisadeError {
+export class ClusterError extends CliError {
   override readonly retriable: boolean;
 
   constructor(message: string, options?: { cause?: unknown; retriable?: boolean }) {

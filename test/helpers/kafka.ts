@@ -51,7 +51,9 @@ async function deleteKafkaScope(kafka: Kafka, scope: KafkaTestTopic): Promise<vo
   try {
     const groups = await admin.listGroups();
     if (groups.groups.some((group) => group.groupId === scope.groupId)) {
-      await admin.deleteGroups([scope.groupId]);
+      // A consumer process a test ended may not have left the group yet (GROUP_NOT_EMPTY). The group
+      // name is unique to the test and empties when its session times out, so this is only tidying.
+      await admin.deleteGroups([scope.groupId]).catch(() => undefined);
     }
     await admin.deleteTopics({ topics: [scope.topic] });
   } finally {

@@ -15,7 +15,7 @@ import {
   redisSettingsFromEnv,
   runBaselinerService,
 } from '@palisade/baseliner';
-import { InputError, PalisadeError } from '../errors.js';
+import { InputError, CliError } from '../errors.js';
 import type { CommandContext } from './progress.js';
 
 /** Redis settings of the maintenance subcommands, from `--redis-url`/`--redis-prefix` or the environment. */
@@ -38,7 +38,7 @@ export async function withRedisStore<T>(settings: RedisSettings, action: (store:
     opened = await openRedisBaselineStore(settings, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 2 ? null : 200) });
     return await action(opened.store);
   } catch (error) {
-    if (error instanceof PalisadeError) throw error;
+    if (error instanceof CliError) throw error;
     throw new RedisUnavailableError(`Redis at ${new URL(settings.url).host}: ${(error as Error).message} (check --redis-url)`, { cause: error });
   } finally {
     await opened?.close().catch(() => undefined);
@@ -46,10 +46,10 @@ export async function withRedisStore<T>(settings: RedisSettings, action: (store:
 }
 
 /** The baseliner service could not start or stopped on an error (Kafka or Redis). */
-export class BaselinerServiceError extends PalisadeError {}
+export class BaselinerServiceError extends CliError {}
 
 /** Redis could not be reached or refused a command. */
-export class RedisUnavailableError extends PalisadeError {
+export class RedisUnavailableError extends CliError {
   override readonly retriable = true;
 }
 

@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import type { CollectFlags, KafkaSettingsInput } from '@palisade/collector';
 import { CollectConfigError, CollectorError, INGEST_FORMATS, parseCollectConfig, startCollect } from '@palisade/collector';
-import { InputError, PalisadeError } from '../errors.js';
+import { InputError, CliError } from '../errors.js';
 import type { CommandContext } from './progress.js';
 
 /** The collector failed while running (Kafka refused, a source broke); the message says what. */
-class CollectError extends PalisadeError {}
+class CollectError extends CliError {}
 
 /**
  * `palisade collect`: the collector service. Reads a source, turns each record into oriented,

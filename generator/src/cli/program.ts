@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { EXIT_CODES, InputError, PalisadeError } from '../errors.js';
+import { PalisadeError } from '@palisade/collector';
+import { CliError, EXIT_CODES, InputError } from '../errors.js';
 import { applyCommand } from './apply-command.js';
 import { collectCommand } from './collect-command.js';
 import { baselineCommand } from './baseline-command.js';
@@ -57,9 +58,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`palisade: ${error.message.replace(/^error: /, '')} (see --help)\n`);
       return EXIT_CODES.input;
     }
-    if (error instanceof PalisadeError) {
+    if (error instanceof CliError) {
       io.stderr.write(`palisade: ${error instanceof InputError ? '' : `${error.name.replace(/Error$/, '').toLowerCase()}: `}${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof PalisadeError) {
+      // A service's own error (Kafka, Redis, configuration): its message already says what failed.
+      io.stderr.write(`palisade: ${error.message}${error.retriable ? ' (retrying later may help)' : ''}\n`);
+      return EXIT_CODES.failure;
     }
     io.stderr.write(`palisade: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return EXIT_CODES.failure;

@@ -1,5 +1,5 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import { ClusterError, InputError, PalisadeError, RefusedError } from '../errors.js';
+import { ClusterError, InputError, CliError, RefusedError } from '../errors.js';
 import type { PolicyWriter } from './cluster-api.js';
 import { ApiRefusedError } from './cluster-api.js';
 import type { ApplyPlan, ApplyStep } from './apply-plan.js';
@@ -85,7 +85,7 @@ function describe(error: unknown): string {
  * changed since it was read) is a refusal; an invalid object is an input problem; anything else is
  * the cluster's.
  */
-function dryRunError(failures: readonly { step: ApplyStep; error: unknown }[], total: number): PalisadeError {
+function dryRunError(failures: readonly { step: ApplyStep; error: unknown }[], total: number): CliError {
   const refused = (error: unknown) => error instanceof ApiRefusedError;
   const lines = failures.map(({ step, error }) => `${step.action} ${step.key}: ${describe(error)}${conflictHint(error)}`);
   const message = `the server-side dry run refused ${failures.length} of ${total} change(s), nothing was applied: ${lines.join('; ')}`;
