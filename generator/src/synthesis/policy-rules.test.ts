@@ -366,6 +366,13 @@ describe('rule 13: the outside world', () => {
     expect(result.warnings.find((w) => w.code === 'internet-exposed')?.message).toContain('internet-exposed on TCP/8443: 2 external client address(es)');
   });
 
+  it('warns that 0.0.0.0/0 also admits pods when the pod network is not given', () => {
+    const withoutPodCidr = synthesize([...basic, ...longFlow(partner(50), web, 8443)]);
+    expect(withoutPodCidr.warnings.find((w) => w.code === 'internet-exposed')?.message).toContain('without --pod-cidr the 0.0.0.0/0 rule also admits every pod');
+    const withPodCidr = synthesize([...basic, ...longFlow(partner(50), web, 8443)], { podCidrs: ['10.244.0.0/16'] });
+    expect(withPodCidr.warnings.find((w) => w.code === 'internet-exposed')?.message).not.toContain('--pod-cidr');
+  });
+
   it('allows only the observed client addresses when asked', () => {
     const result = synthesize([...basic, ...longFlow(partner(50), web, 8443)], { worldIngress: 'observed' });
     expect(policyOf(result, 'shop', 'web').spec?.ingress).toEqual([{ _from: [{ ipBlock: { cidr: '203.0.113.50/32' } }], ports: [{ protocol: 'TCP', port: 8443 }] }]);

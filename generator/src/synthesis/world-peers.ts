@@ -13,14 +13,15 @@ import { foldWorldAddresses, hostCidr, isIpv4, rangeContains, sortCidrs } from '
 export function addWorldIngress(grants: GrantSet, edges: readonly Edge[], subject: KnownWorkload, context: SynthesisContext, warnings: SynthesisWarning[]): void {
   if (edges.length === 0) return;
   const addresses = edges.flatMap((edge) => (edge.source.kind === 'world' && edge.source.ip ? [edge.source.ip] : []));
-  if (context.options.worldIngress === 'observed') {
+  const ports = uniquePorts(edges.flatMap((edge) => (edge.port !== undefined && isPortProtocol(edge.protocol) ? [{ protocol: edge.protocol, port: edge.port }] : [])));
+  const anyAddress = context.options.worldIngress === 'any';
+  if (!anyAddress) {
     for (const edge of edges) {
       if (edge.source.kind !== 'world' || edge.source.ip === undefined || edge.port === undefined || !isPortProtocol(edge.protocol)) continue;
       const cidr = hostCidr(edge.source.ip);
       grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `world:${cidr}`, [{ protocol: edge.protocol, port: edge.port }], [edge]);
     }
   } else {
-    const ports = edges.flatMap((edge) => (edge.port !== undefined && isPortProtocol(edge.protocol) ? [{ protocol: edge.protocol, port: edge.port }] : []));
     const families = new Set(addresses.map((ip) => (isIpv4(ip) ? 4 : 6)));
     if (families.size === 0) families.add(4);
     for (const family of [...families].sort()) {
@@ -31,12 +32,17 @@ export function addWorldIngress(grants: GrantSet, edges: readonly Edge[], subjec
       grants.add(`c:${cidr}`, { ipBlock: { cidr, ...(except.length > 0 ? { except } : {}) } }, `world:${cidr}`, ports, edges);
     }
   }
-  const ports = uniquePorts(edges.flatMap((edge) => (edge.port !== undefined && isPortProtocol(edge.protocol) ? [{ protocol: edge.protocol, port: edge.port }] : [])));
+  // Calico and Antrea match ipBlocks against pod addresses too: without the pod network to except,
+  // 0.0.0.0/0 on these ports also admits every pod of the cluster.
+  const podCaveat =
+    anyAddress && context.options.podCidrs.length === 0
+      ? '; without --pod-cidr the 0.0.0.0/0 rule also admits every pod on these ports on CNIs that match ipBlocks against pod addresses (Calico, Antrea)'
+      : '';
   warnings.push({
     code: 'internet-exposed',
     severity: 'warning',
     workload: subject.id,
-    message: `${subject.id} is internet-exposed on ${ports.map(portLabel).join(', ')}: ${new Set(addresses).size} external client address(es) observed`,
+    message: `${subject.id} is internet-exposed on ${ports.map(portLabel).join(', ')}: ${new Set(addresses).size} external client address(es) observed${podCaveat}`,
     edges: edges.map(edgeEvidence),
   });
 }
