@@ -181,8 +181,9 @@ export class ClusterWatch {
   }
 
   private restart(kind: WatchedKind, informer: ObjectInformer, error: unknown): void {
-    this.options.onError?.(error, kind);
+    // Stopping aborts the open watches: those errors are the stop itself, not a problem to report.
     if (this.stopped) return;
+    this.options.onError?.(error, kind);
     // client-node's informer stops on a watch error; it lists again when started.
     const timer = setTimeout(() => {
       this.restarts.delete(timer);
