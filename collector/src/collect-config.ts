@@ -78,7 +78,7 @@ export type CollectFlags = Partial<Record<Exclude<keyof z.input<typeof CollectCo
 const ENV_NAMES: Readonly<Record<Exclude<keyof CollectFlags, 'kafka'>, string>> = {
   source: 'PALISADE_SOURCE',
   format: 'PALISADE_FORMAT',
-  topic: 'PALISADE_TOPIC',
+  topic: 'PALISADE_FLOWS_TOPIC',
   deadLetterTopic: 'PALISADE_DEAD_LETTER_TOPIC',
   partitions: 'PALISADE_PARTITIONS',
   replicationFactor: 'PALISADE_REPLICATION_FACTOR',

@@ -23,7 +23,7 @@ export function collectCommand(context: CommandContext): Command {
     .description(
       'Reads CNI flow logs from a source, orients and resolves them to workloads, and writes Flows to Kafka\n' +
         '(unreadable records to the dead-letter topic). Serves /metrics and /healthz. Every flag can also be set\n' +
-        'with a PALISADE_* variable (PALISADE_SOURCE, PALISADE_KAFKA_BROKERS, PALISADE_TOPIC, ...); secrets only that\n' +
+        'with a PALISADE_* variable (PALISADE_SOURCE, PALISADE_KAFKA_BROKERS, PALISADE_FLOWS_TOPIC, ...); secrets only that\n' +
         'way: PALISADE_KAFKA_SASL_PASSWORD.',
     )
     .addOption(new Option('--source <source>', 'file:PATH (read once), follow:PATH (tail across rotation), stdin, or kafka:TOPIC'))
