@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from './connection-tracker.js';
-import type { Endpoint, Protocol, Verdict } from './flow.js';
+import type { Endpoint, Verdict } from './flow.js';
 import type { IdentityResolver } from './identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
+import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
 
@@ -233,7 +233,7 @@ class AntreaAdapter extends ConnectionAdapter {
     if (!Number.isFinite(time)) return { kind: 'dead-letter', reason: 'field (timestamp): not a date' };
     if (!isIp(sourceIp)) return { kind: 'dead-letter', reason: 'field srcIP: not an IP address' };
     if (!isIp(destinationIp)) return { kind: 'dead-letter', reason: 'field dstIP: not an IP address' };
-    const protocol = auditProtocol(proto, destinationIp.includes(':'));
+    const protocol = protocolFromName(proto, destinationIp.includes(':'));
     if (protocol === undefined) return { kind: 'skip', reason: ANTREA_REASONS.protocol };
     const icmp = isIcmp(protocol);
     const port = Number(destinationPortText);
@@ -271,23 +271,6 @@ function isIp(value: string): boolean {
   return IP.safeParse(value).success;
 }
 
-function auditProtocol(proto: string, ipv6: boolean): Protocol | undefined {
-  switch (proto) {
-    case 'TCP':
-      return 'TCP';
-    case 'UDP':
-      return 'UDP';
-    case 'SCTP':
-      return 'SCTP';
-    case 'ICMP':
-      return ipv6 ? 'ICMPv6' : 'ICMPv4';
-    case 'IPv6-ICMP':
-    case 'ICMPv6':
-      return 'ICMPv6';
-    default:
-      return undefined;
-  }
-}
 
 /** `namespace/name:port` → `namespace/name`; empty → none. */
 function serviceOf(portName: string): string | undefined | 'invalid' {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from './connection-tracker.js';
-import type { Endpoint, Protocol, Verdict } from './flow.js';
+import type { Endpoint, Verdict } from './flow.js';
 import type { IdentityResolver } from './identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, translateServiceDestination } from './ip-endpoint.js';
+import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, translateServiceDestination } from './ip-endpoint.js';
 
 /**
  * The AWS VPC CNI adapter: flow lines of the EKS network-policy agent
@@ -182,7 +182,7 @@ class AwsVpcCniAdapter extends ConnectionAdapter {
   private process(line: FlowLine): AdapterOutcome {
     if (line.verdict === 'EXPIRED/DELETED') return { kind: 'skip', reason: AWS_VPC_CNI_REASONS.expired };
     const ipv6 = line.sourceIp.includes(':');
-    const protocol = awsProtocol(line.proto, ipv6);
+    const protocol = protocolFromName(line.proto, ipv6);
     if (protocol === undefined) return { kind: 'skip', reason: AWS_VPC_CNI_REASONS.protocol };
     const time = Date.parse(line.time);
     const icmp = isIcmp(protocol);
@@ -248,19 +248,3 @@ class AwsVpcCniAdapter extends ConnectionAdapter {
   }
 }
 
-function awsProtocol(proto: string, ipv6: boolean): Protocol | undefined {
-  switch (proto.toUpperCase()) {
-    case 'TCP':
-      return 'TCP';
-    case 'UDP':
-      return 'UDP';
-    case 'SCTP':
-      return 'SCTP';
-    case 'ICMP':
-      return ipv6 ? 'ICMPv6' : 'ICMPv4';
-    case 'ICMPV6':
-      return 'ICMPv6';
-    default:
-      return undefined;
-  }
-}

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { ConnectionAdapter, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin } from './adapter.js';
 import type { ClusterState } from './cluster-state.js';
 import { orientByPorts, type ConnectionTrackerOptions } from './connection-tracker.js';
-import type { Endpoint, Protocol, Verdict, WorkloadRef } from './flow.js';
+import type { Endpoint, Verdict, WorkloadRef } from './flow.js';
 import type { IdentityResolver } from './identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromNumber } from './ip-endpoint.js';
+import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, protocolFromNumber } from './ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from './kubernetes-names.js';
 import { inferWorkload } from './workload-inference.js';
 
@@ -256,7 +256,7 @@ class CalicoAdapter extends ConnectionAdapter {
   }
 
   private process(record: CalicoRecord): AdapterOutcome {
-    const protocol = calicoProtocol(record.proto);
+    const protocol = protocolFromName(record.proto);
     if (protocol === undefined) return { kind: 'skip', reason: CALICO_REASONS.protocol };
     const icmp = isIcmp(protocol);
     if (!icmp && (record.port === undefined || record.port === 0))
@@ -442,23 +442,6 @@ function snakeKeys(value: unknown): unknown {
   );
 }
 
-function calicoProtocol(proto: string): Protocol | undefined {
-  switch (proto.toLowerCase()) {
-    case 'tcp':
-      return 'TCP';
-    case 'udp':
-      return 'UDP';
-    case 'sctp':
-      return 'SCTP';
-    case 'icmp':
-      return 'ICMPv4';
-    case 'icmp6':
-    case 'icmpv6':
-      return 'ICMPv6';
-    default:
-      return /^\d+$/.test(proto) ? protocolFromNumber(Number(proto)) : undefined;
-  }
-}
 
 /**
  * `key=value` label strings into a clean label map; the first invalid entry makes the record a

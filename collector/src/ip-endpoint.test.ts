@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clusterStateFromObjects } from './cluster-state.js';
 import { createIdentityResolver } from './identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, IP_ENDPOINT_REASONS, isIcmpError, protocolFromNumber, translateServiceDestination } from './ip-endpoint.js';
+import { checkFlow, describeIssue, endpointForIp, IP_ENDPOINT_REASONS, isIcmpError, protocolFromName, protocolFromNumber, translateServiceDestination } from './ip-endpoint.js';
 
 const resolver = createIdentityResolver(
   clusterStateFromObjects([
@@ -92,5 +92,23 @@ describe('small helpers', () => {
       format: 'calico',
     });
     expect(outcome).toEqual({ kind: 'dead-letter', reason: expect.stringMatching(/^field source\.labels\.bad key: invalid label key/) });
+  });
+});
+
+describe('protocolFromName', () => {
+  it.each([
+    ['TCP', false, 'TCP'],
+    ['udp', false, 'UDP'],
+    ['Sctp', false, 'SCTP'],
+    ['ICMP', false, 'ICMPv4'],
+    ['ICMP', true, 'ICMPv6'],
+    ['IPv6-ICMP', false, 'ICMPv6'],
+    ['icmp6', false, 'ICMPv6'],
+    ['ICMPv6', false, 'ICMPv6'],
+    ['17', false, 'UDP'],
+    ['GRE', false, undefined],
+    ['47', false, undefined],
+  ] as const)('%s (IPv6 addresses: %s) is %s', (name, ipv6, protocol) => {
+    expect(protocolFromName(name, ipv6)).toBe(protocol);
   });
 });

@@ -140,6 +140,30 @@ export function protocolFromNumber(value: number): Protocol | undefined {
   }
 }
 
+/**
+ * A protocol named as the flow-log formats write it (`TCP`, `udp`, `ICMP`, `IPv6-ICMP`, `icmp6`,
+ * or an IANA number), whatever the case. Plain `ICMP` is ICMPv6 when the addresses are IPv6:
+ * the AWS agent and Antrea's audit log name both families `ICMP`.
+ */
+export function protocolFromName(name: string, ipv6 = false): Protocol | undefined {
+  switch (name.toLowerCase()) {
+    case 'tcp':
+      return 'TCP';
+    case 'udp':
+      return 'UDP';
+    case 'sctp':
+      return 'SCTP';
+    case 'icmp':
+      return ipv6 ? 'ICMPv6' : 'ICMPv4';
+    case 'icmp6':
+    case 'icmpv6':
+    case 'ipv6-icmp':
+      return 'ICMPv6';
+    default:
+      return /^\d+$/.test(name) ? protocolFromNumber(Number(name)) : undefined;
+  }
+}
+
 /** Whether a protocol has no ports (ICMP). */
 export function isIcmp(protocol: Protocol): boolean {
   return protocol === 'ICMPv4' || protocol === 'ICMPv6';

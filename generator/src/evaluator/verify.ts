@@ -14,18 +14,8 @@ import { addServicePort, candidateSources, workloadOf, workloadRepresentatives }
  */
 
 /** Flows of one edge that the policies deny, all for the same reason. */
-export interface DeniedEdge {
-  /** Peer id of the source (`ns/Kind/name`, `world:203.0.113.7`, `host`, …). */
-  readonly source: string;
-  readonly destination: string;
-  readonly protocol: Protocol;
-  readonly port?: number;
-  readonly deniedBy: DenyingSide;
-  /** `namespace/name` of the policies that isolate the denying side(s) without a matching rule. */
-  readonly isolatedBy: readonly string[];
-  /** Connections (the sum of the flows' `count`). */
-  readonly flows: number;
-  /** Flow records. */
+export interface DeniedEdge extends EdgeViolation {
+  /** Flow records (`flows` counts connections: the sum of the flows' `count`). */
   readonly records: number;
 }
 
@@ -97,15 +87,17 @@ export function verifyFlows(model: EvaluationModel, flows: Iterable<Flow>): Veri
   return { checked, allowed, denied: checked - allowed, deniedEdges: [...denied.values()].sort(byFlowsThenKey) };
 }
 
-/** A baseline edge that teaches an allow rule but is denied by the policies. */
+/** An edge the policies deny: a baseline edge that should be allowed (rule 19), or replayed flows. */
 export interface EdgeViolation {
+  /** Peer id of the source (`ns/Kind/name`, `world:203.0.113.7`, `host`, …). */
   readonly source: string;
   readonly destination: string;
   readonly protocol: Protocol;
   readonly port?: number;
   readonly deniedBy: DenyingSide;
+  /** `namespace/name` of the policies that isolate the denying side(s) without a matching rule. */
   readonly isolatedBy: readonly string[];
-  /** Teaching connections on the edge. */
+  /** Connections on the edge (for a baseline edge, the teaching ones). */
   readonly flows: number;
 }
 
