@@ -154,6 +154,14 @@ describe('bad input', () => {
     expect(run.stderr).toBe(`${message}\n`);
   });
 
+  it('prints a subcommand help to its own output, with the exit codes', async () => {
+    const run = await palisade(['generate', '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/^Usage: palisade generate \[options\]/);
+    expect(run.stdout).toContain('4  refused: too little evidence');
+  });
+
   it('names the object and field of a cluster file it cannot read', async () => {
     const cluster = join(out.path, 'cluster.yaml');
     await writeFile(cluster, 'kind: Pod\nmetadata: {name: web}\n---\nkind: Service\nmetadata: {name: api}\nspec: {ports: [{port: "eighty"}]}\n');

@@ -37,9 +37,22 @@ export function createProgram(context: CommandContext): Command {
     .addHelpText('after', EXIT_CODE_HELP)
     .exitOverride();
   for (const command of [generateCommand(io), verifyCommand(context), diffCommand(context), applyCommand(context), prCommand(context), refreshCommand(context), collectCommand(context), baselineCommand(context)]) {
-    program.addCommand(command.addHelpText('after', EXIT_CODE_HELP).exitOverride());
+    program.addCommand(command.addHelpText('after', EXIT_CODE_HELP));
   }
+  inheritSettings(program);
   return program;
+}
+
+/**
+ * `addCommand` does not pass a parent's settings down (only `.command()` does), so every level
+ * gets the program's output streams and exit override here: help and errors of `palisade
+ * generate` go where the program's go, and an error is printed once, by runCli.
+ */
+function inheritSettings(parent: Command): void {
+  for (const command of parent.commands) {
+    command.configureOutput(parent.configureOutput()).exitOverride().showSuggestionAfterError();
+    inheritSettings(command);
+  }
 }
 
 /**
