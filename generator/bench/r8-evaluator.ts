@@ -17,7 +17,7 @@ import type { Edge } from '@palisade/baseliner';
 import type { Endpoint, Flow } from '@palisade/collector';
 import type { EvaluationPod } from '../src/evaluator/policy-model.js';
 import { createEvaluationModel } from '../src/evaluator/policy-model.js';
-import { countUnobservedDeniedPairs, verifyFlows } from '../src/evaluator/verify.js';
+import { countUnobservedDeniedPairs, verifyFlows } from '../src/verify/verify.js';
 
 const WORKLOADS = 5_000;
 const NAMESPACES = 50;

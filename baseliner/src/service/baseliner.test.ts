@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Flow } from '@palisade/collector';
 import { DEFAULT_FLOW_TOPICS, encodeFlow } from '@palisade/collector';
-import { foldFlows } from '../edge-fold.js';
-import { MemoryBaselineStore } from '../memory-store.js';
-import { CONTRACT_FLOWS } from '../testing/baseline-store-contract.js';
+import { foldFlows } from '../model/edge-fold.js';
+import { MemoryBaselineStore } from '../store/memory-store.js';
+import { CONTRACT_FLOWS } from '../store/testing/baseline-store-contract.js';
 import { createBaseliner } from './baseliner.js';
 import type { ConsumedBatch, FlowConsumer, FlowConsumerHandlers, OutgoingRecord, RecordSink } from './flow-consumer.js';
 import { SILENT_LOGGER } from './logger.js';

@@ -2,7 +2,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { destination, pino } from 'pino';
 import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector';
 import { BaselinerKafkaError, BaselineStoreError, isRetriable } from '../errors.js';
-import { describeRedisSettings, openRedisBaselineStore } from '../redis/redis-settings.js';
+import { describeRedisSettings, openRedisBaselineStore } from '../store/redis/redis-settings.js';
 import { createBaseliner } from './baseliner.js';
 import { createKafkaFlowConsumer, createKafkaRecordSink } from './flow-consumer.js';
 import type { BaselinerLogger } from './logger.js';

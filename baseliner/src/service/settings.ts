@@ -2,7 +2,7 @@ import { DEFAULT_FLOW_TOPICS, KafkaSettingsSchema, kafkaSettingsFromEnv } from '
 import type { KafkaSettingsInput } from '@palisade/collector';
 import { z } from 'zod';
 import { BaselinerSettingsError } from '../errors.js';
-import { RedisSettingsSchema, redisSettingsFromEnv } from '../redis/redis-settings.js';
+import { RedisSettingsSchema, redisSettingsFromEnv } from '../store/redis/redis-settings.js';
 import { DEFAULT_FLUSH_POLICY } from './baseliner.js';
 
 const positiveInt = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).int().positive();

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { LineSource, SourceLine } from '../read-lines.js';
+import type { LineSource, SourceLine } from '../pipeline/read-lines.js';
 import { LineCutter } from './follow-position.js';
 import { StopSignal, type RecordSource } from './record-source.js';
 

@@ -9,10 +9,10 @@ import type { LiveCluster } from '../cluster/cluster-read.js';
 import { readLiveCluster } from '../cluster/cluster-read.js';
 import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import { RefusedError } from '../errors.js';
-import { collectList, flagError, listFromFlag } from './flow-input.js';
+import { collectList, flagError, listFromFlag } from '../io/flow-input.js';
 import type { CommandContext } from './progress.js';
-import type { Proposal, ProposalConfig, ProposalDependencies } from './proposal-source.js';
-import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from './proposal-source.js';
+import type { Proposal, ProposalConfig, ProposalDependencies } from '../app/proposal-source.js';
+import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
 
 /** The live-cluster flags every cluster command shares. */
 export interface ClusterConfig {

@@ -1,13 +1,13 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
-import type { PolicyDiffReport } from '../evaluator/diff-render.js';
-import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../evaluator/diff-render.js';
+import type { PolicyDiffReport } from '../render/diff-render.js';
+import { renderDiffJson, renderDiffMarkdown, renderDiffText } from '../render/diff-render.js';
 import { podsFromFlows } from '../evaluator/flow-endpoint.js';
 import { buildEvaluationModel } from '../evaluator/model-inputs.js';
-import { diffPolicyObjects } from '../evaluator/object-diff.js';
-import { loadNetworkPolicies } from '../evaluator/policy-load.js';
+import { diffPolicyObjects } from '../verify/object-diff.js';
+import { loadNetworkPolicies } from '../io/policy-load.js';
 import { withPolicies } from '../evaluator/policy-model.js';
-import { semanticDiff } from '../evaluator/semantic-diff.js';
+import { semanticDiff } from '../verify/semantic-diff.js';
 import type { ClusterReader } from '../cluster/cluster-api.js';
 import { planApply, policiesAfterApply } from '../cluster/apply-plan.js';
 import { readLiveCluster } from '../cluster/cluster-read.js';
@@ -17,12 +17,12 @@ import { synthesisOptions } from '../synthesis/synthesis-options.js';
 import type { ClusterConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags } from './apply-command.js';
 import { redisSettingsFromFlags } from './baseline-command.js';
-import { readClusterFile } from './cluster-file.js';
-import type { FlowInputConfig } from './flow-input.js';
-import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from './flow-input.js';
+import { readClusterFile } from '../io/cluster-file.js';
+import type { FlowInputConfig } from '../io/flow-input.js';
+import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from '../io/flow-input.js';
 import type { CommandContext } from './progress.js';
-import type { ProposalDependencies, ProposalSource } from './proposal-source.js';
-import { loadProposal, ProposalFlags } from './proposal-source.js';
+import type { ProposalDependencies, ProposalSource } from '../app/proposal-source.js';
+import { loadProposal, ProposalFlags } from '../app/proposal-source.js';
 
 /** The validated configuration of `palisade diff`. */
 export interface DiffConfig extends FlowInputConfig {

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_SYNTHESIS_OPTIONS, synthesisOptions } from '../synthesis/synthesis-options.js';
 import { parseDuration } from './duration.js';
-import type { GenerateConfig } from './generate.js';
-import { runGenerate } from './generate.js';
+import type { GenerateConfig } from '../app/generate.js';
+import { runGenerate } from '../app/generate.js';
 import { InputError } from '../errors.js';
 import { redisSettingsFromFlags } from './baseline-command.js';
-import { addFlowInputOptions, collectList, flagError, FlowInputFlags, listFromFlag } from './flow-input.js';
+import { addFlowInputOptions, collectList, flagError, FlowInputFlags, listFromFlag } from '../io/flow-input.js';
 import type { CliIo } from './progress.js';
 
 

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GenerateReport } from '../report/generate-report.js';
+import type { GenerateReport } from '../render/generate-report.js';
 import { palisade, readTree, sharedFlow, tempDir } from './testing/cli-harness.js';
 
 const BOOKINFO = sharedFlow('hubble/hubble-otel__basic-sample-400-tcp-flows.json');

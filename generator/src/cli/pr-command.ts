@@ -9,25 +9,25 @@ import { applyConfiguration } from '../cluster/policy-manifest.js';
 import { InputError } from '../errors.js';
 import { podsFromFlows } from '../evaluator/flow-endpoint.js';
 import { buildEvaluationModel } from '../evaluator/model-inputs.js';
-import { diffPolicyObjects } from '../evaluator/object-diff.js';
+import { diffPolicyObjects } from '../verify/object-diff.js';
 import { withPolicies } from '../evaluator/policy-model.js';
-import { semanticDiff } from '../evaluator/semantic-diff.js';
+import { semanticDiff } from '../verify/semantic-diff.js';
 import type { GitRunner } from '../publish/git.js';
 import { gitCommandLine } from '../publish/git.js';
 import type { PullRequestApi } from '../publish/github.js';
 import { octokitPullRequests, parseRepository } from '../publish/github.js';
 import type { PublishResult, PublishTarget } from '../publish/publish.js';
 import { publishPolicies } from '../publish/publish.js';
-import { PULL_REQUEST_TITLE, pullRequestBody } from '../publish/pull-request-body.js';
+import { PULL_REQUEST_TITLE, pullRequestBody } from '../render/pull-request-body.js';
 import { policyToYaml } from '../render/policy-yaml.js';
-import { policyFilePath } from '../report/generate-report.js';
+import { policyFilePath } from '../render/generate-report.js';
 import type { ClusterConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags } from './apply-command.js';
-import { readClusterFile } from './cluster-file.js';
-import { flagError, listFromFlag } from './flow-input.js';
+import { readClusterFile } from '../io/cluster-file.js';
+import { flagError, listFromFlag } from '../io/flow-input.js';
 import type { CommandContext } from './progress.js';
-import type { Proposal, ProposalConfig, ProposalDependencies } from './proposal-source.js';
-import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from './proposal-source.js';
+import type { Proposal, ProposalConfig, ProposalDependencies } from '../app/proposal-source.js';
+import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
 
 /** The validated configuration of `palisade pr`. */
 export interface PrConfig extends ClusterConfig {

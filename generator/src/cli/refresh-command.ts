@@ -12,12 +12,12 @@ import type { ApplyConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags, runApply } from './apply-command.js';
 import { redisSettingsFromFlags, withRedisStore } from './baseline-command.js';
 import { liveDiffConfigFromFlags, runLiveDiff } from './diff-command.js';
-import { flagError, listFromFlag } from './flow-input.js';
+import { flagError, listFromFlag } from '../io/flow-input.js';
 import type { PrConfig } from './pr-command.js';
 import { addPublishOptions, githubFromEnvironment, PrFlags, publishConfig, runPr } from './pr-command.js';
 import type { CommandContext } from './progress.js';
-import type { ProposalDependencies } from './proposal-source.js';
-import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './proposal-source.js';
+import type { ProposalDependencies } from '../app/proposal-source.js';
+import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
 
 /**
  * `palisade refresh`: the scheduled job (a CronJob). Refreshes the baseline when it lives in Redis,

@@ -1,15 +1,15 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { EXIT_CODES } from '../errors.js';
-import { renderVerifyJson, renderVerifyText } from '../evaluator/diff-render.js';
+import { renderVerifyJson, renderVerifyText } from '../render/diff-render.js';
 import { podsFromFlows } from '../evaluator/flow-endpoint.js';
 import { buildEvaluationModel } from '../evaluator/model-inputs.js';
-import { loadNetworkPolicies } from '../evaluator/policy-load.js';
-import type { VerifyResult } from '../evaluator/verify.js';
-import { verifyFlows } from '../evaluator/verify.js';
-import { readClusterFile } from './cluster-file.js';
-import type { FlowInputConfig } from './flow-input.js';
-import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from './flow-input.js';
+import { loadNetworkPolicies } from '../io/policy-load.js';
+import type { VerifyResult } from '../verify/verify.js';
+import { verifyFlows } from '../verify/verify.js';
+import { readClusterFile } from '../io/cluster-file.js';
+import type { FlowInputConfig } from '../io/flow-input.js';
+import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from '../io/flow-input.js';
 import type { CommandContext } from './progress.js';
 
 /** The validated configuration of `palisade verify`. */

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PolicyDiffReport } from '../evaluator/diff-render.js';
-import type { VerifyResult } from '../evaluator/verify.js';
-import type { GenerateReport } from '../report/generate-report.js';
+import type { PolicyDiffReport } from '../render/diff-render.js';
+import type { VerifyResult } from '../verify/verify.js';
+import type { GenerateReport } from '../render/generate-report.js';
 import { palisade, tempDir } from './testing/cli-harness.js';
 
 const DEMO_FLOWS = resolve(process.cwd(), 'demo/hubble-flows.jsonl');

@@ -1,5 +1,5 @@
 import type { V1NetworkPolicy, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
-import { normalizePolicy } from '../evaluator/object-diff.js';
+import { normalizePolicy } from '../verify/object-diff.js';
 import { policyKey } from '../evaluator/policy-model.js';
 import { MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from '../synthesis/policy-synthesis.js';
 

@@ -1,5 +1,5 @@
 import type { LabelSelector } from '@palisade/collector';
-import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import { isEmptySelector, selectorMatches } from './label-selector.js';
 
 /**
  * A label selector prepared for matching millions of times: `matchLabels` as a flat list of pairs

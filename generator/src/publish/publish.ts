@@ -2,9 +2,9 @@ import { stat } from 'node:fs/promises';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { InputError } from '../errors.js';
-import { loadNetworkPolicies } from '../evaluator/policy-load.js';
-import type { OutputFile } from '../cli/output-directory.js';
-import { writeOutputDirectory } from '../cli/output-directory.js';
+import { loadNetworkPolicies } from '../io/policy-load.js';
+import type { OutputFile } from '../io/output-directory.js';
+import { writeOutputDirectory } from '../io/output-directory.js';
 import type { GitRunner } from './git.js';
 import type { PullRequest, PullRequestApi } from './github.js';
 

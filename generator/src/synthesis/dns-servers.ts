@@ -1,7 +1,7 @@
 import type { ClusterState } from '@palisade/collector';
 import type { Baseline } from '@palisade/baseliner';
 import { compareStrings, peerId } from '@palisade/baseliner';
-import { selectorMatches } from '../label-selector.js';
+import { selectorMatches } from '../evaluator/label-selector.js';
 import type { PortKey } from './policy-ports.js';
 import { uniquePorts } from './policy-ports.js';
 import type { WorkloadCatalog } from './workload-catalog.js';

@@ -1,5 +1,5 @@
 import type { ClusterState, PortProtocol } from '@palisade/collector';
-import { selectorMatches } from '../label-selector.js';
+import { selectorMatches } from '../evaluator/label-selector.js';
 import type { KnownWorkload } from './workload-catalog.js';
 
 /**

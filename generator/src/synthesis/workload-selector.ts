@@ -1,6 +1,6 @@
 import type { LabelSelector } from '@palisade/collector';
 import { commonLabels, compareStrings } from '@palisade/baseliner';
-import { isEmptySelector, selectorMatches } from '../label-selector.js';
+import { isEmptySelector, selectorMatches } from '../evaluator/label-selector.js';
 import type { KnownWorkload, WorkloadCatalog } from './workload-catalog.js';
 import { podLabelSets } from './workload-catalog.js';
 import { stableLabels } from './unstable-labels.js';

@@ -1,5 +1,5 @@
 import { openRedisBaselineStore } from '@palisade/baseliner';
-import { describeBaselineStoreContract } from '../../../baseliner/src/testing/baseline-store-contract.js';
+import { describeBaselineStoreContract } from '../../../baseliner/src/store/testing/baseline-store-contract.js';
 import { onTestFinished } from 'vitest';
 import { createTestRedis, freshRedisPrefix } from '../../helpers/redis.js';
 import { readServiceEnv } from '../../helpers/service-env.js';

@@ -1,6 +1,6 @@
 import { NetworkingV1Api } from '@kubernetes/client-node';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { PolicyDiffReport } from '../../../generator/src/evaluator/diff-render.js';
+import type { PolicyDiffReport } from '../../../generator/src/render/diff-render.js';
 import { palisade } from '../../../generator/src/cli/testing/cli-harness.js';
 import { loadTestKubeConfig } from '../../helpers/kubernetes.js';
 import { readServiceEnv } from '../../helpers/service-env.js';

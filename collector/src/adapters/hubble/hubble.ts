@@ -1,0 +1,512 @@
+import { ConnectionAdapter, HeldRecords, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin, type Settled } from '../adapter.js';
+import type { ClusterState, PodInfo } from '../../identity/cluster-state.js';
+import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from '../../flow/flow.js';
+import { isDnsLabel, isDnsSubdomain } from '../../flow/kubernetes-names.js';
+import { cleanCiliumLabels, LOCAL_IDENTITY_FLAG, reservedIdentityOf, type CleanLabelsResult } from './cilium-labels.js';
+import {
+  connectionKey,
+  orientByPorts,
+  type ConnectionTrackerOptions,
+  type ConnectionTuple,
+  type Direction,
+  type OrientationEvidence,
+} from '../connection-tracker.js';
+import { parseHubbleRecord, type HubbleEndpoint, type HubbleFlow } from './hubble-record.js';
+import type { IdentityResolver } from '../../identity/identity-resolver.js';
+import { LearnedIdentities } from './learned-identities.js';
+import { parseTimestamp } from './rfc3339.js';
+import { inferWorkload } from '../../identity/workload-inference.js';
+
+/**
+ * The Cilium Hubble adapter: JSON lines of `hubble observe -o json` / the Hubble exporter
+ * (`GetFlowsResponse` envelopes or bare flows, cilium/cilium `api/v1/flow/flow.proto`) → oriented,
+ * de-duplicated Flows.
+ *
+ * One TCP connection shows up many times in Hubble: at each observation point (to-proxy,
+ * to-endpoint, to-stack, to-overlay, policy-verdict, L7), on both nodes, and as request and
+ * reply. Each record is oriented (initiator → listener) and keyed by its oriented 5-tuple; only
+ * the first record of a connection becomes a Flow, the others are skipped with a reason.
+ *
+ * Orientation, strongest evidence first: `is_reply` (a BoolValue: absent = unknown), a
+ * `trace_reason` of NEW/ESTABLISHED/REOPENED or REPLY, the deprecated `reply: true` (proto3 drops
+ * `false`, so its absence proves nothing), the L7 REQUEST/RESPONSE type, the ICMP echo type, the
+ * TCP handshake flags (SYN = request, SYN+ACK = reply), then what earlier records taught (the
+ * reversed 5-tuple of a known connection, ports seen listening), and last the port ranges
+ * (a port below 32768 facing an ephemeral one). Records that stay undecided are held back and
+ * decided in `finish()` with everything learned by then; what is still undecided is quarantined.
+ *
+ * Endpoint decisions:
+ * - `reserved:health` on either side: the record is Cilium's own health checking, skipped (rule 11).
+ * - `reserved:host` → `host` (with the observing node), `reserved:remote-node` → `node`,
+ *   `reserved:kube-apiserver` → `apiserver`, `reserved:world` (and world-ipv4/ipv6, CIDR
+ *   identities) → `world`.
+ * - `reserved:ingress` → `host`: it is Cilium's own Envoy, which runs in the agent on the local
+ *   node, so the generator treats it like node traffic (keeps ingress open with a warning) instead
+ *   of inventing a selector.
+ * - `reserved:init` / `reserved:unmanaged`: a pod whose identity Cilium does not know (yet). Its IP
+ *   is resolved through the cluster state at the flow's time; otherwise the record is
+ *   quarantined, never guessed (rule 15).
+ * - A pod with a name: its workload from the cluster state, else from Hubble's `workloads`
+ *   (when the kind is a root kind Palisade knows), else inferred from its name.
+ * - A pod known only by identity and labels (a pod on another node, or the Envoy proxy leg):
+ *   the workload of the same numeric identity, or of the same namespace and label set, seen
+ *   elsewhere with a pod name; when seen with two workloads, or never, it is quarantined.
+ * - An endpoint with only an IP: resolved through the cluster state; `unknown` when no pod held it.
+ * - A destination that is a Service ClusterIP (pre-translation observation) is translated to
+ *   the backends' port and workload (rule 8); quarantined when that is not unique.
+ */
+
+/** Options of {@link createHubbleAdapter}. */
+export interface HubbleAdapterOptions {
+  /** Cluster objects for workloads, IP history and Service translation. */
+  readonly clusterState?: ClusterState;
+  /** A resolver built elsewhere (takes precedence over `clusterState`). */
+  readonly resolver?: IdentityResolver;
+  /** Bounds of the connection table. */
+  readonly connections?: ConnectionTrackerOptions;
+  /**
+   * The most records held back for orientation or identity; beyond it the oldest is decided
+   * with what is known at that point.
+   * @default 10000
+   */
+  readonly maxHeldBack?: number;
+}
+
+const ALLOWED_VERDICTS: ReadonlySet<string> = new Set(['FORWARDED', 'REDIRECTED', 'TRACED', 'TRANSLATED', 'AUDIT']);
+const DENIED_VERDICTS: ReadonlySet<string> = new Set(['DROPPED', 'ERROR']);
+/** Event types that report packets of a connection: drop (1), trace (4), policy verdict (5), L7 (129). */
+const CONNECTION_EVENT_TYPES: ReadonlySet<number> = new Set([1, 4, 5, 129]);
+const REQUEST_TRACE_REASONS: ReadonlySet<string> = new Set(['NEW', 'ESTABLISHED', 'REOPENED']);
+/** ICMP errors answer another packet; they never open a connection. */
+const ICMPV4_ERRORS: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
+const ICMPV6_ERRORS: ReadonlySet<number> = new Set([1, 2, 3, 4]);
+const ROOT_WORKLOAD_KINDS: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
+
+/** Skip and quarantine reasons: fixed strings, so reports can count them. */
+export const HUBBLE_REASONS = {
+  repeat: 'another observation of a connection already emitted',
+  reply: 'reply of a connection already emitted',
+  health: 'Cilium health check (reserved:health)',
+  notFlow: 'not a flow event',
+  eventType: 'event type carries no connection (not drop, trace, policy verdict or L7)',
+  noIp: 'no IP layer',
+  noL4: 'no TCP, UDP, SCTP or ICMP layer',
+  icmpError: 'ICMP error message (answers another packet)',
+  noDirection: 'direction unknown: no reply flag, TCP handshake, known connection, listener port or port-range hint',
+  identityUnknown: 'endpoint known only by identity and labels, never seen with a pod name',
+  identityAmbiguous: 'endpoint identity or label set seen with several workloads',
+  unresolvedIdentity: 'endpoint has the init/unmanaged identity and its IP resolves to no pod',
+  ipAmbiguous: 'endpoint IP held by several pods at the time of the flow',
+  serviceUnresolved: 'Service ClusterIP destination does not resolve to one backend port and workload',
+} as const;
+
+// Most records are repeats: their outcome is a shared constant, so skipping allocates nothing.
+const SKIP_REPEAT: AdapterOutcome = Object.freeze({ kind: 'skip', reason: HUBBLE_REASONS.repeat });
+const SKIP_REPLY: AdapterOutcome = Object.freeze({ kind: 'skip', reason: HUBBLE_REASONS.reply });
+
+const SKIP_REPEAT_LIST: readonly AdapterOutcome[] = Object.freeze([SKIP_REPEAT]);
+const SKIP_REPLY_LIST: readonly AdapterOutcome[] = Object.freeze([SKIP_REPLY]);
+
+type Resolved<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly outcome: Settled };
+/** An outcome, or `hold` for a record to decide later. */
+
+interface LabelCacheEntry {
+  readonly raw: readonly string[];
+  readonly cleaned: CleanLabelsResult;
+}
+
+interface HeldRecord {
+  readonly flow: HubbleFlow;
+  readonly nodeName: string | undefined;
+  readonly envelopeTime: string | undefined;
+  readonly origin: RecordOrigin;
+}
+
+interface Layer4 {
+  readonly protocol: Protocol;
+  readonly sourcePort?: number;
+  readonly destinationPort?: number;
+  readonly field: string;
+  readonly icmpType?: number;
+  readonly syn: boolean;
+  readonly ack: boolean;
+}
+
+/** Creates a Hubble adapter with its own connection table and learned identities. */
+export function createHubbleAdapter(options: HubbleAdapterOptions = {}): FlowAdapter {
+  return new HubbleAdapter(options);
+}
+
+class HubbleAdapter extends ConnectionAdapter {
+  readonly format = 'hubble' as const;
+  private readonly identities = new LearnedIdentities();
+  private readonly labelCache = new Map<number | string, LabelCacheEntry>();
+  private readonly labelCacheByFirst = new Map<number | string, LabelCacheEntry>();
+  private readonly held: HeldRecords<HeldRecord>;
+  /** Names already checked, so repeats skip the regular expressions. */
+  private readonly validNamespaces = new Set<string>();
+  private readonly validPodNames = new Set<string>();
+
+  constructor(options: HubbleAdapterOptions) {
+    super(options);
+    this.held = new HeldRecords(options.maxHeldBack ?? 10_000, (record) => this.process(record, true), HUBBLE_REASONS.noDirection);
+  }
+
+  push(record: string, origin: RecordOrigin): readonly AdapterOutcome[] {
+    const json = parseJsonRecord(record);
+    if (json.kind === 'dead-letter') return [json];
+    const value = json.value;
+    const parsed = parseHubbleRecord(value);
+    if (parsed.kind === 'invalid') return [{ kind: 'dead-letter', reason: parsed.reason }];
+    if (parsed.kind === 'other') return [{ kind: 'skip', reason: HUBBLE_REASONS.notFlow }];
+    const held: HeldRecord = { flow: parsed.flow, nodeName: parsed.nodeName, envelopeTime: parsed.time, origin };
+    const outcome = this.process(held, false);
+    if (outcome === SKIP_REPEAT) return SKIP_REPEAT_LIST;
+    if (outcome === SKIP_REPLY) return SKIP_REPLY_LIST;
+    if (outcome.kind !== 'hold') return [outcome];
+    return this.held.hold(held, origin);
+  }
+
+  finish(): readonly AdapterOutcome[] {
+    return this.held.settleAll();
+  }
+
+  private process(record: HeldRecord, final: boolean): Settled {
+    const { flow } = record;
+    const eventType = flow.event_type?.type;
+    if (eventType !== undefined && !CONNECTION_EVENT_TYPES.has(eventType)) return { kind: 'skip', reason: HUBBLE_REASONS.eventType };
+    const timeText = flow.time ?? record.envelopeTime;
+    const time = timeText === undefined ? Number.NaN : parseTimestamp(timeText);
+    if (!Number.isFinite(time) || time < 0) return { kind: 'dead-letter', reason: 'field flow.time: missing or not an RFC 3339 timestamp' };
+    if (flow.IP === undefined) return { kind: 'skip', reason: HUBBLE_REASONS.noIp };
+    const layer4 = readLayer4(flow);
+    if (layer4 === undefined) return { kind: 'skip', reason: HUBBLE_REASONS.noL4 };
+    // Health checks are skipped before anything else: they never become policy (rule 11).
+    if (isHealth(flow.source) || isHealth(flow.destination)) return { kind: 'skip', reason: HUBBLE_REASONS.health };
+    const verdict = mapVerdict(flow.verdict);
+
+    const observed: ConnectionTuple = {
+      protocol: layer4.protocol,
+      sourceIp: flow.IP.source,
+      destinationIp: flow.IP.destination,
+      ...(layer4.sourcePort !== undefined ? { sourcePort: layer4.sourcePort } : {}),
+      ...(layer4.destinationPort !== undefined ? { destinationPort: layer4.destinationPort } : {}),
+    };
+    const orientation = this.orient(flow, layer4, observed, time);
+    if (orientation === 'icmp-error') return { kind: 'skip', reason: HUBBLE_REASONS.icmpError };
+    if (orientation === undefined) return final ? { kind: 'quarantine', reason: HUBBLE_REASONS.noDirection } : { kind: 'hold' };
+    const reply = orientation.direction === 'reply';
+    const oriented: ConnectionTuple = reply
+      ? {
+          protocol: observed.protocol,
+          sourceIp: observed.destinationIp,
+          destinationIp: observed.sourceIp,
+          ...(observed.destinationPort !== undefined ? { sourcePort: observed.destinationPort } : {}),
+          ...(observed.sourcePort !== undefined ? { destinationPort: observed.sourcePort } : {}),
+        }
+      : observed;
+    const isIcmp = layer4.protocol === 'ICMPv4' || layer4.protocol === 'ICMPv6';
+    if (!isIcmp && (oriented.destinationPort === undefined || oriented.destinationPort === 0))
+      return { kind: 'dead-letter', reason: `field ${layer4.field}.${reply ? 'source_port' : 'destination_port'}: listener port missing` };
+
+    // Names and labels are checked on every record, repeats included: a malformed record is a
+    // dead letter even when its connection is already known (rule 4).
+    const malformed = this.checkSyntax(flow.source, 'flow.source') ?? this.checkSyntax(flow.destination, 'flow.destination');
+    if (malformed !== undefined) return malformed;
+
+    const key = connectionKey(oriented);
+    const denied = verdict === 'denied';
+    // 'newly-denied' goes on: a connection emitted as allowed was dropped elsewhere, that is news.
+    if (this.tracker.touch(key, time, denied) === 'repeat') return reply ? SKIP_REPLY : SKIP_REPEAT;
+
+    const nodeName = nodeNameOf(flow.node_name ?? record.nodeName);
+    const sourceRaw = reply ? flow.destination : flow.source;
+    const destinationRaw = reply ? flow.source : flow.destination;
+    const sourceField = reply ? 'flow.destination' : 'flow.source';
+    const destinationField = reply ? 'flow.source' : 'flow.destination';
+
+    const source = this.endpoint(sourceRaw, oriented.sourceIp, sourceField, nodeName, time, final);
+    if (!source.ok) return source.outcome;
+
+    let destination: Endpoint;
+    let port = isIcmp ? undefined : oriented.destinationPort;
+    let serviceName: string | undefined;
+    const translation =
+      this.resolver !== undefined && port !== undefined && !isIcmp && this.resolver.isServiceIp(oriented.destinationIp)
+        ? this.resolver.translateService(oriented.destinationIp, port, layer4.protocol as 'TCP' | 'UDP' | 'SCTP', time)
+        : undefined;
+    if (translation !== undefined) {
+      // The log shows the Service address: NetworkPolicy sees the backend pod's port (rule 8).
+      if (translation.targetPort === undefined || translation.backend === undefined)
+        return { kind: 'quarantine', reason: HUBBLE_REASONS.serviceUnresolved };
+      destination = podEndpoint(translation.backend, oriented.destinationIp, translation.backend.labels);
+      port = translation.targetPort;
+      serviceName = `${translation.service.namespace}/${translation.service.name}`;
+    } else {
+      const resolved = this.endpoint(destinationRaw, oriented.destinationIp, destinationField, nodeName, time, final);
+      if (!resolved.ok) return resolved.outcome;
+      destination = resolved.value;
+      const service = reply ? flow.source_service : flow.destination_service;
+      const named = readServiceName(service);
+      if (named === 'invalid') return { kind: 'dead-letter', reason: `field flow.${reply ? 'source_service' : 'destination_service'}: invalid Service name` };
+      serviceName = named;
+    }
+
+    const candidate = {
+      time,
+      source: source.value,
+      destination,
+      protocol: layer4.protocol,
+      ...(port !== undefined ? { port } : {}),
+      verdict,
+      format: 'hubble' as const,
+      count: 1,
+      ...(serviceName !== undefined ? { serviceName } : {}),
+    };
+    const checked = FlowSchema.safeParse(candidate);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      return { kind: 'dead-letter', reason: `field ${issue?.path.join('.') ?? '(flow)'}: ${issue?.message ?? 'invalid'}` };
+    }
+    this.tracker.observe(key, time, denied);
+    if (orientation.evidence !== 'port-heuristic') this.tracker.learnListener(oriented.destinationIp, layer4.protocol, oriented.destinationPort);
+    return { kind: 'flow', flow: checked.data };
+  }
+
+  /** The record's direction, or undefined when nothing tells. */
+  private orient(
+    flow: HubbleFlow,
+    layer4: Layer4,
+    observed: ConnectionTuple,
+    time: number,
+  ): { direction: Direction; evidence: OrientationEvidence } | 'icmp-error' | undefined {
+    if (typeof flow.is_reply === 'boolean') return { direction: flow.is_reply ? 'reply' : 'request', evidence: 'reply-flag' };
+    if (flow.trace_reason !== undefined) {
+      if (REQUEST_TRACE_REASONS.has(flow.trace_reason)) return { direction: 'request', evidence: 'reply-flag' };
+      if (flow.trace_reason === 'REPLY') return { direction: 'reply', evidence: 'reply-flag' };
+    }
+    if (flow.reply === true) return { direction: 'reply', evidence: 'reply-flag' };
+    const l7 = flow.l7?.type;
+    if (l7 === 'REQUEST') return { direction: 'request', evidence: 'l7-type' };
+    if (l7 === 'RESPONSE') return { direction: 'reply', evidence: 'l7-type' };
+    if (layer4.icmpType !== undefined) {
+      const v4 = layer4.protocol === 'ICMPv4';
+      if (layer4.icmpType === (v4 ? 8 : 128)) return { direction: 'request', evidence: 'icmp-type' };
+      if (layer4.icmpType === (v4 ? 0 : 129)) return { direction: 'reply', evidence: 'icmp-type' };
+      if ((v4 ? ICMPV4_ERRORS : ICMPV6_ERRORS).has(layer4.icmpType)) return 'icmp-error';
+    }
+    if (layer4.syn) return { direction: layer4.ack ? 'reply' : 'request', evidence: 'tcp-flags' };
+    const learned = this.tracker.orientByHistory(observed, time);
+    if (learned !== undefined) return learned;
+    const byPorts = orientByPorts(observed.sourcePort, observed.destinationPort);
+    return byPorts === undefined ? undefined : { direction: byPorts, evidence: 'port-heuristic' };
+  }
+
+  /** One side of the (oriented) connection as a Flow endpoint. */
+  private endpoint(
+    raw: HubbleEndpoint | undefined,
+    ip: string,
+    field: string,
+    nodeName: string | undefined,
+    time: number,
+    final: boolean,
+  ): Resolved<Endpoint> {
+    const cleaned = this.cleanLabels(raw?.labels, raw?.identity);
+    if (!cleaned.ok) return fail({ kind: 'dead-letter', reason: `field ${field}.labels.${cleaned.index}: ${cleaned.reason}` });
+    const reserved = cleaned.reserved ?? reservedIdentityOf(raw?.identity);
+    switch (reserved) {
+      case 'host':
+      case 'ingress':
+        return ok({ kind: 'host', ip, ...(nodeName !== undefined ? { node: nodeName } : {}) });
+      case 'remote-node':
+        return ok({ kind: 'node', ip });
+      case 'kube-apiserver':
+        return ok({ kind: 'apiserver', ip });
+      case 'world':
+        return ok({ kind: 'world', ip });
+      case 'health':
+        return fail({ kind: 'skip', reason: HUBBLE_REASONS.health });
+      case 'init':
+      case 'unmanaged':
+        return this.endpointByIp(ip, time, HUBBLE_REASONS.unresolvedIdentity);
+      case undefined:
+        break;
+    }
+    if (cleaned.outside || (raw?.identity !== undefined && (raw.identity & LOCAL_IDENTITY_FLAG) !== 0)) return ok({ kind: 'world', ip });
+
+    const namespace = raw?.namespace !== undefined && raw.namespace !== '' ? raw.namespace : cleaned.namespace;
+    if (namespace === undefined || namespace === '') return this.endpointByIp(ip, time, undefined);
+    if (!isDnsLabel(namespace)) return fail({ kind: 'dead-letter', reason: `field ${field}.namespace: must be a DNS-1123 label` });
+    const podName = raw?.pod_name;
+    if (podName !== undefined && podName !== '') {
+      if (!isDnsSubdomain(podName)) return fail({ kind: 'dead-letter', reason: `field ${field}.pod_name: must be a DNS-1123 subdomain` });
+      const known = this.resolver?.podByName(namespace, podName);
+      let workload: WorkloadRef;
+      if (known !== undefined) workload = known.workload;
+      else {
+        const fromHubble = raw?.workloads?.find((candidate) => ROOT_WORKLOAD_KINDS.has(candidate.kind));
+        if (fromHubble !== undefined && !isDnsSubdomain(fromHubble.name))
+          return fail({ kind: 'dead-letter', reason: `field ${field}.workloads: name must be a DNS-1123 subdomain` });
+        workload = fromHubble !== undefined ? { kind: fromHubble.kind as WorkloadKind, name: fromHubble.name } : inferWorkload(podName, cleaned.labels);
+      }
+      this.identities.learn(raw?.identity, namespace, cleaned.labels, workload);
+      return ok({
+        kind: 'pod',
+        ip,
+        namespace,
+        pod: podName,
+        ...(known?.uid !== undefined ? { uid: known.uid } : {}),
+        labels: cleaned.labels,
+        workload,
+        ...(known?.node !== undefined ? { node: known.node } : {}),
+      });
+    }
+
+    // Known only by identity and labels: attribute through what other records taught.
+    const byIdentity = this.identities.lookupIdentity(raw?.identity);
+    const learned = byIdentity ?? this.identities.lookupLabels(namespace, cleaned.labels);
+    if (learned === 'ambiguous') return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.identityAmbiguous });
+    if (learned === undefined || learned.namespace !== namespace)
+      return fail(final ? { kind: 'quarantine', reason: HUBBLE_REASONS.identityUnknown } : { kind: 'hold' });
+    return ok({ kind: 'pod', ip, namespace, labels: cleaned.labels, workload: learned.workload });
+  }
+
+  /** A dead letter when an endpoint's labels, namespace or pod name are not Kubernetes syntax. */
+  private checkSyntax(raw: HubbleEndpoint | undefined, field: string): AdapterOutcome | undefined {
+    if (raw === undefined) return undefined;
+    const cleaned = this.cleanLabels(raw.labels, raw.identity);
+    if (!cleaned.ok) return { kind: 'dead-letter', reason: `field ${field}.labels.${cleaned.index}: ${cleaned.reason}` };
+    if (raw.namespace !== undefined && raw.namespace !== '' && !this.validNamespaces.has(raw.namespace)) {
+      if (!isDnsLabel(raw.namespace)) return { kind: 'dead-letter', reason: `field ${field}.namespace: must be a DNS-1123 label` };
+      remember(this.validNamespaces, raw.namespace);
+    }
+    if (cleaned.namespace !== undefined && !isDnsLabel(cleaned.namespace))
+      return { kind: 'dead-letter', reason: `field ${field}.labels: io.kubernetes.pod.namespace must be a DNS-1123 label` };
+    if (raw.pod_name !== undefined && raw.pod_name !== '' && !this.validPodNames.has(raw.pod_name)) {
+      if (!isDnsSubdomain(raw.pod_name)) return { kind: 'dead-letter', reason: `field ${field}.pod_name: must be a DNS-1123 subdomain` };
+      remember(this.validPodNames, raw.pod_name);
+    }
+    return undefined;
+  }
+
+
+  /** An endpoint known only by its address, through the cluster state at the flow's time. */
+  private endpointByIp(ip: string, time: number, unresolvedReason: string | undefined): Resolved<Endpoint> {
+    const resolution = this.resolver?.resolveIp(ip, time);
+    if (resolution?.kind === 'pod') return ok(podEndpoint(resolution.pod, ip, resolution.pod.labels));
+    if (resolution?.kind === 'node') return ok({ kind: 'node', ip, ...(resolution.node !== undefined ? { node: resolution.node } : {}) });
+    if (resolution?.kind === 'ambiguous') return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.ipAmbiguous });
+    if (unresolvedReason !== undefined) return fail({ kind: 'quarantine', reason: unresolvedReason });
+    return ok({ kind: 'unknown', ip });
+  }
+
+  /**
+   * Label cleaning is cached per numeric identity (a cluster has few), or, for records without one
+   * (field-masked exports drop it), per first label; a hit is used only when the label list is
+   * exactly the one cached, so a record claiming a known identity with other labels is cleaned and
+   * checked on its own.
+   */
+  private cleanLabels(labels: readonly string[] | undefined, identity: number | undefined): CleanLabelsResult {
+    if (labels === undefined || labels.length === 0) return EMPTY_LABELS;
+    const cache: Map<number | string, LabelCacheEntry> = identity === undefined ? this.labelCacheByFirst : this.labelCache;
+    const key = identity ?? (labels[0] as string);
+    const cached = cache.get(key);
+    if (cached !== undefined && sameStrings(cached.raw, labels)) return cached.cleaned;
+    const cleaned = cleanCiliumLabels(labels);
+    if (cache.size >= 20_000) cache.clear();
+    cache.set(key, { raw: labels, cleaned });
+    return cleaned;
+  }
+}
+
+function remember(names: Set<string>, name: string): void {
+  if (names.size >= 50_000) names.clear();
+  names.add(name);
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+const EMPTY_LABELS: CleanLabelsResult = Object.freeze({ ok: true, labels: {}, outside: false });
+
+function ok<T>(value: T): Resolved<T> {
+  return { ok: true, value };
+}
+function fail<T>(outcome: Settled): Resolved<T> {
+  return { ok: false, outcome };
+}
+
+function podEndpoint(pod: PodInfo, ip: string, labels: Readonly<Record<string, string>>): Endpoint {
+  return {
+    kind: 'pod',
+    ip,
+    namespace: pod.namespace,
+    pod: pod.name,
+    ...(pod.uid !== undefined ? { uid: pod.uid } : {}),
+    labels: { ...labels },
+    workload: pod.workload,
+    ...(pod.node !== undefined ? { node: pod.node } : {}),
+  };
+}
+
+function isHealth(endpoint: HubbleEndpoint | undefined): boolean {
+  if (endpoint === undefined) return false;
+  if (endpoint.identity === 4) return true;
+  return endpoint.labels?.includes('reserved:health') ?? false;
+}
+
+function mapVerdict(verdict: string | undefined): Verdict {
+  if (verdict === undefined) return 'unknown';
+  if (ALLOWED_VERDICTS.has(verdict)) return 'allowed';
+  if (DENIED_VERDICTS.has(verdict)) return 'denied';
+  return 'unknown';
+}
+
+function readLayer4(flow: HubbleFlow): Layer4 | undefined {
+  const l4 = flow.l4;
+  if (l4 === undefined) return undefined;
+  if (l4.TCP !== undefined)
+    return {
+      protocol: 'TCP',
+      field: 'flow.l4.TCP',
+      // proto3 JSON omits zero values: an absent port is 0, which no listener uses.
+      sourcePort: l4.TCP.source_port ?? 0,
+      destinationPort: l4.TCP.destination_port ?? 0,
+      syn: l4.TCP.flags?.SYN === true,
+      ack: l4.TCP.flags?.ACK === true,
+    };
+  const ports = l4.UDP ?? l4.SCTP;
+  if (ports !== undefined)
+    return {
+      protocol: l4.UDP !== undefined ? 'UDP' : 'SCTP',
+      field: l4.UDP !== undefined ? 'flow.l4.UDP' : 'flow.l4.SCTP',
+      sourcePort: ports.source_port ?? 0,
+      destinationPort: ports.destination_port ?? 0,
+      syn: false,
+      ack: false,
+    };
+  // ICMP echo reply is type 0, which proto3 JSON omits: an absent type is 0.
+  if (l4.ICMPv4 !== undefined) return { protocol: 'ICMPv4', field: 'flow.l4.ICMPv4', icmpType: l4.ICMPv4.type ?? 0, syn: false, ack: false };
+  if (l4.ICMPv6 !== undefined) return { protocol: 'ICMPv6', field: 'flow.l4.ICMPv6', icmpType: l4.ICMPv6.type ?? 0, syn: false, ack: false };
+  return undefined;
+}
+
+/** Hubble Relay prefixes node names with the cluster name (`cluster/node`); the node is the last part. */
+function nodeNameOf(name: string | undefined): string | undefined {
+  if (name === undefined || name === '') return undefined;
+  const node = name.slice(name.lastIndexOf('/') + 1);
+  return isDnsSubdomain(node) ? node : undefined;
+}
+
+function readServiceName(service: unknown): string | undefined | 'invalid' {
+  if (typeof service !== 'object' || service === null) return undefined;
+  const { name, namespace } = service as { name?: unknown; namespace?: unknown };
+  if (typeof name !== 'string' || name === '') return undefined;
+  if (!isDnsLabel(name)) return 'invalid';
+  if (typeof namespace !== 'string' || namespace === '') return name;
+  if (!isDnsLabel(namespace)) return 'invalid';
+  return `${namespace}/${name}`;
+}
