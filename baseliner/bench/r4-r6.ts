@@ -25,7 +25,8 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { Redis } from 'ioredis';
 import { decodeFlow, encodeFlow, flowKey } from '@palisade/collector';
-import { createBaseliner, createKafkaFlowConsumer, createKafkaRecordSink, openRedisBaselineStore, parseBaselinerSettings, SILENT_LOGGER } from '../src/index.js';
+import { openRedisBaselineStore } from '../src/redis.js';
+import { createBaseliner, createKafkaFlowConsumer, createKafkaRecordSink, parseBaselinerSettings, SILENT_LOGGER } from '../src/service.js';
 import { flowStream } from './flow-fixture.js';
 
 const FLOWS = Number(process.argv[2] ?? 500_000);

@@ -9,7 +9,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { KafkaFlowSink, parseCollectConfig, startCollect, type CollectSummary, type Flow } from '../src/index.js';
+import type { Flow } from '../src/index.js';
+import { KafkaFlowSink } from '../src/kafka.js';
+import { parseCollectConfig, startCollect, type CollectSummary } from '../src/service.js';
 import { syntheticCluster } from '../../test/fixtures/synthetic-cluster.js';
 import { hubbleLinesFor } from '../../test/fixtures/synthetic-hubble.js';
 

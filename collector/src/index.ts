@@ -1,36 +1,31 @@
+/**
+ * `@palisade/collector`: the pure core. The Flow contract, identity resolution, the format
+ * adapters and the pipeline that runs them, and the flow-sink interface with its in-memory
+ * implementation. Nothing here loads a network client: Kafka lives behind `@palisade/collector/kafka`,
+ * file and stream sources behind `/sources`, the `collect` service behind `/service`.
+ */
+export * from './errors.js';
 export * from './flow/flow.js';
 export * from './flow/kubernetes-names.js';
 export * from './identity/cluster-state.js';
-export * from './adapters/adapter.js';
 export * from './identity/workload-inference.js';
 export * from './identity/identity-resolver.js';
+export * from './identity/cluster-watch.js';
+export * from './adapters/adapter.js';
 export * from './adapters/connection-tracker.js';
+export * from './adapters/ip-endpoint.js';
 export * from './adapters/hubble/cilium-labels.js';
 export * from './adapters/hubble/learned-identities.js';
 export * from './adapters/hubble/hubble-record.js';
 export * from './adapters/hubble/hubble.js';
-export * from './adapters/format-detect.js';
-export * from './pipeline/read-lines.js';
-export * from './pipeline/ingest.js';
-export * from './sinks/kafka/flow-topics.js';
-export * from './sinks/kafka/kafka-settings.js';
-export * from './errors.js';
-export * from './sinks/sink.js';
-export * from './sinks/kafka/flow-sink.js';
-export * from './sinks/kafka/dead-letter-sink.js';
-export * from './sinks/kafka/topic-setup.js';
-export * from './pipeline/flow-stream.js';
-export * from './service/collect-config.js';
-export * from './service/collect-metrics.js';
-export * from './service/collect-service.js';
-export * from './service/metrics-server.js';
-export * from './identity/cluster-watch.js';
-export * from './service/cluster-informers.js';
-export * from './service/collect-main.js';
-export * from './sources/index.js';
-export * from './adapters/ip-endpoint.js';
 export * from './adapters/calico/calico.js';
 export * from './adapters/aws-vpc-cni/aws-vpc-cni.js';
 export * from './adapters/antrea/antrea.js';
 export * from './adapters/netobserv/netobserv.js';
 export * from './adapters/format-detectors.js';
+export * from './adapters/format-detect.js';
+export * from './pipeline/read-lines.js';
+export * from './pipeline/flow-stream.js';
+export * from './pipeline/ingest.js';
+export * from './sinks/sink.js';
+export * from './sinks/kafka/flow-topics.js';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { destination, pino } from 'pino';
-import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector';
+import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector/kafka';
 import { BaselinerKafkaError, BaselineStoreError, isRetriable } from '../errors.js';
 import { describeRedisSettings, openRedisBaselineStore } from '../store/redis/redis-settings.js';
 import { createBaseliner } from './baseliner.js';

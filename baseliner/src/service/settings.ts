@@ -1,5 +1,6 @@
-import { DEFAULT_FLOW_TOPICS, KafkaSettingsSchema, kafkaSettingsFromEnv } from '@palisade/collector';
-import type { KafkaSettingsInput } from '@palisade/collector';
+import { DEFAULT_FLOW_TOPICS } from '@palisade/collector';
+import { KafkaSettingsSchema, kafkaSettingsFromEnv } from '@palisade/collector/kafka';
+import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import { z } from 'zod';
 import { BaselinerSettingsError } from '../errors.js';
 import { RedisSettingsSchema, redisSettingsFromEnv } from '../store/redis/redis-settings.js';

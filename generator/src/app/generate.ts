@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import type { RedisSettings } from '@palisade/baseliner';
+import type { RedisSettings } from '@palisade/baseliner/redis';
 import { policyToYaml } from '../render/policy-yaml.js';
 import type { GenerateReport } from '../render/generate-report.js';
 import { buildGenerateReport, policyFilePath } from '../render/generate-report.js';

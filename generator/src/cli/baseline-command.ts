@@ -1,20 +1,10 @@
 import { Command, Option } from 'commander';
 import yaml from 'js-yaml';
-import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary, RedisSettings } from '@palisade/baseliner';
-import {
-  BaselinerError,
-  DEFAULT_RETENTION_MS,
-  edgeKey,
-  expiryCutoff,
-  openRedisBaselineStore,
-  parseBaselinerSettings,
-  parsePeerId,
-  parseRetention,
-  peerId,
-  RedisSettingsSchema,
-  redisSettingsFromEnv,
-  runBaselinerService,
-} from '@palisade/baseliner';
+import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary } from '@palisade/baseliner';
+import type { RedisSettings } from '@palisade/baseliner/redis';
+import { BaselinerError, DEFAULT_RETENTION_MS, edgeKey, expiryCutoff, parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
+import { openRedisBaselineStore, RedisSettingsSchema, redisSettingsFromEnv } from '@palisade/baseliner/redis';
+import { parseBaselinerSettings, runBaselinerService } from '@palisade/baseliner/service';
 import { InputError, CliError } from '../errors.js';
 import type { CommandContext } from './progress.js';
 

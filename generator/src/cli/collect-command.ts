@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
-import type { CollectFlags, KafkaSettingsInput } from '@palisade/collector';
-import { CollectConfigError, CollectorError, INGEST_FORMATS, parseCollectConfig, startCollect } from '@palisade/collector';
+import type { KafkaSettingsInput } from '@palisade/collector/kafka';
+import type { CollectFlags } from '@palisade/collector/service';
+import { CollectConfigError, CollectorError, INGEST_FORMATS } from '@palisade/collector';
+import { parseCollectConfig, startCollect } from '@palisade/collector/service';
 import { InputError, CliError } from '../errors.js';
 import type { CommandContext } from './progress.js';
 

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import type { ClusterReader, PolicyWriter } from '../cluster/cluster-api.js';
-import type { RedisSettings } from '@palisade/baseliner';
+import type { RedisSettings } from '@palisade/baseliner/redis';
 import { expiryCutoff, parseRetention } from '@palisade/baseliner';
 import { EXIT_CODES, InputError } from '../errors.js';
 import { gitCommandLine } from '../publish/git.js';

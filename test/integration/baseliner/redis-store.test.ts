@@ -1,4 +1,4 @@
-import { openRedisBaselineStore } from '@palisade/baseliner';
+import { openRedisBaselineStore } from '@palisade/baseliner/redis';
 import { describeBaselineStoreContract } from '../../../baseliner/src/store/testing/baseline-store-contract.js';
 import { onTestFinished } from 'vitest';
 import { createTestRedis, freshRedisPrefix } from '../../helpers/redis.js';

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { BatchV1Api, CoreV1Api } from '@kubernetes/client-node';
-import { ClusterWatch, kubernetesInformers, type IdentityResolver } from '@palisade/collector';
+import { ClusterWatch, type IdentityResolver } from '@palisade/collector';
+import { kubernetesInformers } from '@palisade/collector/service';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { freshNamespace, loadTestKubeConfig } from '../../helpers/kubernetes.js';
 import { createWorkload, exposeWorkload, TEST_NODE_NAME } from '../../helpers/workload.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCollectConfig, type CollectConfig, type CollectFlags, type SourceLine } from '@palisade/collector';
+import { type SourceLine } from '@palisade/collector';
+import { parseCollectConfig, type CollectConfig, type CollectFlags } from '@palisade/collector/service';
 import type { IHeaders, Kafka } from 'kafkajs';
 import { onTestFinished } from 'vitest';
 import { readServiceEnv } from '../../helpers/service-env.js';

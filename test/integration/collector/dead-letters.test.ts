@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEAD_LETTER_HEADERS, decodeFlow, ingestLines, readDeadLetter, startCollect, type DeadLetter } from '@palisade/collector';
+import { DEAD_LETTER_HEADERS, decodeFlow, ingestLines, type DeadLetter } from '@palisade/collector';
+import { readDeadLetter } from '@palisade/collector/kafka';
+import { startCollect } from '@palisade/collector/service';
 import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';

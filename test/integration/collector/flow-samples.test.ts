@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { decodeFlow, flowKey, ingestLines, readDeadLetter, startCollect } from '@palisade/collector';
+import { decodeFlow, flowKey, ingestLines } from '@palisade/collector';
+import { readDeadLetter } from '@palisade/collector/kafka';
+import { startCollect } from '@palisade/collector/service';
 import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeFlow, ingestLines, startCollect } from '@palisade/collector';
+import { decodeFlow, ingestLines } from '@palisade/collector';
+import { startCollect } from '@palisade/collector/service';
 import { describe, expect, it } from 'vitest';
 import { createTestKafka, freshKafkaTopic } from '../../helpers/kafka.js';
 import { freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';
