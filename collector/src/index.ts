@@ -5,6 +5,7 @@
  * file and stream sources behind `/sources`, the `collect` service behind `/service`.
  */
 export * from './errors.js';
+export * from './retry.js';
 export * from './flow/flow.js';
 export * from './flow/kubernetes-names.js';
 export * from './identity/cluster-state.js';
@@ -24,6 +25,7 @@ export * from './adapters/antrea/antrea.js';
 export * from './adapters/netobserv/netobserv.js';
 export * from './adapters/format-detectors.js';
 export * from './adapters/format-detect.js';
+export * from './pipeline/records.js';
 export * from './pipeline/read-lines.js';
 export * from './pipeline/flow-stream.js';
 export * from './pipeline/ingest.js';

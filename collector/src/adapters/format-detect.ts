@@ -7,7 +7,7 @@ import { detectExtendedFormat } from './format-detectors.js';
  * markers rather than a full parse.
  */
 
-/** Formats `ingest` can read, or `auto` to detect each line. */
+/** A format to read every line as (`--format`, `FlowStream`), or `auto` to detect each line. */
 export type IngestFormat = 'auto' | FlowFormat;
 
 /** The formats accepted by `--format`. */

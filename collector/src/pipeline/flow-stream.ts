@@ -1,9 +1,9 @@
-import type { AdapterOutcome, FlowAdapter, RecordOrigin } from '../adapters/adapter.js';
-import type { Flow, FlowFormat } from '../flow/flow.js';
-import { detectFormat } from '../adapters/format-detect.js';
+import type { FlowAdapter } from '../adapters/adapter.js';
+import type { FlowFormat } from '../flow/flow.js';
+import { detectFormat, type IngestFormat } from '../adapters/format-detect.js';
 import { createAdapterFor, type AdapterFactoryOptions } from '../adapters/format-detectors.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
-import type { DeadLetter } from './ingest.js';
+import type { AdapterOutcome, DeadLetter, RecordOrigin, StreamEvent } from './records.js';
 
 /**
  * The one ingestion core: lines → the adapter of their format → events. The long-running `collect`
@@ -15,22 +15,13 @@ import type { DeadLetter } from './ingest.js';
  * adapter of its format.
  */
 
-/** What became of one record, with where it came from. */
-export type StreamEvent =
-  | { readonly kind: 'flow'; readonly flow: Flow; readonly format: FlowFormat; readonly origin: RecordOrigin }
-  | { readonly kind: 'dead-letter'; readonly letter: DeadLetter }
-  | { readonly kind: 'quarantine' | 'skip'; readonly reason: string; readonly format: FlowFormat; readonly origin: RecordOrigin };
-
-/** A format to read every line as, or `auto` to detect each line. */
-export type StreamFormat = 'auto' | FlowFormat;
-
 /** Makes the adapter of one format, with the resolver shared by all of them. */
 export type AdapterFactory = (format: FlowFormat, resolver: IdentityResolver | undefined) => FlowAdapter | undefined;
 
 /** Options of {@link FlowStream}. */
 export interface FlowStreamOptions {
   /** @default 'auto' */
-  readonly format?: StreamFormat;
+  readonly format?: IngestFormat;
   /**
    * Identity lookups for records that name endpoints by address. A live resolver (cluster-watch.ts)
    * answers from the latest cluster snapshot at each call.
@@ -55,7 +46,7 @@ const UNKNOWN_FORMAT = 'unknown format: no adapter recognises this line';
 /** Lines in, events out, one line at a time. */
 export class FlowStream {
   private readonly adapters = new Map<FlowFormat, FlowAdapter>();
-  private readonly format: StreamFormat;
+  private readonly format: IngestFormat;
   private readonly detect: (line: string) => FlowFormat | undefined;
   private readonly adapterFor: AdapterFactory;
   private finished = false;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter } from './ingest.js';
+import type { DeadLetter } from './records.js';
 import { ingest, ingestLines } from './ingest.js';
 import { HubbleFlowSchema, isHubbleFlow } from '../adapters/hubble/hubble-record.js';
 

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { RecordOrigin } from '../adapters/adapter.js';
 import type { ClusterState } from '../identity/cluster-state.js';
 import type { Flow, FlowFormat } from '../flow/flow.js';
-import { adapterFactory, FlowStream, type StreamEvent } from './flow-stream.js';
+import { adapterFactory, FlowStream } from './flow-stream.js';
 import type { IngestFormat } from '../adapters/format-detect.js';
 import type { HubbleAdapterOptions } from '../adapters/hubble/hubble.js';
 import { resolverFor } from '../identity/identity-resolver.js';
-import { readLines, type LineSource, type SourceLine } from './read-lines.js';
+import { readLines, type LineSource } from './read-lines.js';
+import type { DeadLetter, RecordOrigin, SourceLine, StreamEvent } from './records.js';
 
 /**
  * The ingestion pipeline behind `palisade generate --flows`: lines from files or stdin → the
@@ -15,17 +15,6 @@ import { readLines, type LineSource, type SourceLine } from './read-lines.js';
  * and `ingestLines` keep the flows and the account, synchronously and pure apart from the
  * callbacks; `ingest` adds the streaming file edge.
  */
-
-/** A record that could not be read, for the dead-letter file and the report. */
-export interface DeadLetter {
-  readonly source: string;
-  readonly line: number;
-  readonly reason: string;
-  /** The raw line, when it is still at hand (records held back and settled later have none). */
-  readonly record?: string;
-  /** The format the line was read as, when one was detected. */
-  readonly format?: FlowFormat;
-}
 
 /** An example of a record in the report: where it is and why it was set aside. */
 export interface RecordExample {

@@ -1,18 +1,12 @@
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import type { RecordOrigin } from '../adapters/adapter.js';
+import type { SourceLine } from './records.js';
 
 /**
  * The thin file edge of ingestion: streams the lines of a file (or of stdin) one by one, so input
  * of any size is read in constant memory.
  */
-
-/** One line of input with where it came from. */
-export interface SourceLine {
-  readonly record: string;
-  readonly origin: RecordOrigin;
-}
 
 /** A source of lines: a file path, `-` for stdin, or a named stream. */
 export type LineSource = string | { readonly name: string; readonly stream: Readable };

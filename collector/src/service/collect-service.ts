@@ -1,7 +1,7 @@
 import type { Flow } from '../flow/flow.js';
 import type { CollectMetrics } from './collect-metrics.js';
-import type { FlowStream, StreamEvent } from '../pipeline/flow-stream.js';
-import type { DeadLetter } from '../pipeline/ingest.js';
+import type { FlowStream } from '../pipeline/flow-stream.js';
+import type { DeadLetter, StreamEvent } from '../pipeline/records.js';
 import type { FlowSink } from '../sinks/sink.js';
 import type { RecordSource } from '../sources/record-source.js';
 

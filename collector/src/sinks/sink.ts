@@ -1,5 +1,5 @@
 import type { Flow } from '../flow/flow.js';
-import type { DeadLetter } from '../pipeline/ingest.js';
+import type { DeadLetter } from '../pipeline/records.js';
 
 /**
  * Where the collector puts what it read: oriented Flows, and dead letters for the records it could

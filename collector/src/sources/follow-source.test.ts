@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SourceLine } from '../pipeline/read-lines.js';
+import type { SourceLine } from '../pipeline/records.js';
 import { FollowSource } from './follow-source.js';
 
 /** Reads from a follow source until `count` lines arrived (or the source ended). */

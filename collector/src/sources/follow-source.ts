@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { SourceError } from '../errors.js';
-import type { SourceLine } from '../pipeline/read-lines.js';
+import type { SourceLine } from '../pipeline/records.js';
 import { LineCutter, nextStep, resumeAt, type FileStat, type FollowCheckpoint } from './follow-position.js';
 import { StopSignal, type RecordSource } from './record-source.js';
 

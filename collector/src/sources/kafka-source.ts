@@ -1,5 +1,5 @@
 import { isRetriable, SourceError } from '../errors.js';
-import type { SourceLine } from '../pipeline/read-lines.js';
+import type { SourceLine } from '../pipeline/records.js';
 import { StopSignal, type RecordSource } from './record-source.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SourceLine } from '../pipeline/read-lines.js';
+import type { SourceLine } from '../pipeline/records.js';
 
 /**
  * Where the `collect` service reads records from. Every source yields lines with their origin,

@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { LineSource, SourceLine } from '../pipeline/read-lines.js';
+import type { LineSource } from '../pipeline/read-lines.js';
+import type { SourceLine } from '../pipeline/records.js';
 import { LineCutter } from './follow-position.js';
 import { StopSignal, type RecordSource } from './record-source.js';
 

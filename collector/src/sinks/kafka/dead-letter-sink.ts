@@ -1,7 +1,7 @@
 import type { IHeaders, Message } from 'kafkajs';
 import type { FlowFormat } from '../../flow/flow.js';
 import { FlowFormatSchema } from '../../flow/flow.js';
-import type { DeadLetter } from '../../pipeline/ingest.js';
+import type { DeadLetter } from '../../pipeline/records.js';
 import { DEAD_LETTER_HEADERS } from './flow-topics.js';
 
 /**

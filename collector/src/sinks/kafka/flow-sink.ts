@@ -1,7 +1,8 @@
 import type { Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import { isRetriable, KafkaSinkError } from '../../errors.js';
+import { type RetryPolicy, withRetries } from '../../retry.js';
 import type { Flow } from '../../flow/flow.js';
-import type { DeadLetter } from '../../pipeline/ingest.js';
+import type { DeadLetter } from '../../pipeline/records.js';
 import type { FlowSink } from '../sink.js';
 import { deadLetterMessage } from './dead-letter-sink.js';
 import { DEFAULT_FLOW_TOPICS, encodeFlow, flowKey, type FlowTopics } from './flow-topics.js';
@@ -129,7 +130,8 @@ export class KafkaFlowSink implements FlowSink {
   private readonly maxBuffered: number;
   private readonly maxBatch: number;
   private readonly maxBatchBytes: number;
-  private readonly retry: { readonly initialMs: number; readonly maxMs: number };
+  /** Retries a batch for as long as it takes: nothing is dropped while Kafka is away. */
+  private readonly retryPolicy: RetryPolicy;
   private readonly timers: SinkTimers;
   private pending: Pending[] = [];
   private inFlight = 0;
@@ -154,7 +156,8 @@ export class KafkaFlowSink implements FlowSink {
     this.maxBuffered = Math.max(1, options.maxBufferedMessages ?? 20_000);
     this.maxBatch = Math.max(1, options.maxBatchMessages ?? Math.max(this.batchSize, 10_000));
     this.maxBatchBytes = Math.max(1, options.maxBatchBytes ?? 900_000);
-    this.retry = options.retry ?? { initialMs: 100, maxMs: 5000 };
+    const backoff = options.retry ?? { initialMs: 100, maxMs: 5000 };
+    this.retryPolicy = { initialDelayMs: backoff.initialMs, maxDelayMs: backoff.maxMs, maxAttempts: Infinity };
     this.timers = options.timers ?? SYSTEM_TIMERS;
   }
 
@@ -278,26 +281,27 @@ export class KafkaFlowSink implements FlowSink {
     }
     const topicMessages = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
     const started = this.timers.now();
-    let backoff = this.retry.initialMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.producer.sendBatch({ topicMessages, acks: ACKS_ALL });
-        this.options.onBatch?.({
-          messages: batch.length,
-          byTopic: Object.fromEntries(topicMessages.map(({ topic, messages }) => [topic, messages.length])),
-          attempts: attempt,
-          durationMs: this.timers.now() - started,
-        });
-        return;
-      } catch (error) {
-        const topic = topicMessages.length === 1 ? topicMessages[0]?.topic : undefined;
-        if (!isRetriable(error)) {
-          throw new KafkaSinkError(`Kafka refused a batch of ${batch.length} messages: ${(error as Error).message}`, topic, { cause: error, retriable: false });
-        }
-        this.options.onRetry?.(error, attempt);
-        await new Promise<void>((resolve) => this.timers.setTimeout(resolve, backoff));
-        backoff = Math.min(this.retry.maxMs, backoff * 2);
-      }
+    const topic = topicMessages.length === 1 ? topicMessages[0]?.topic : undefined;
+    try {
+      await withRetries(
+        async (attempt) => {
+          await this.producer.sendBatch({ topicMessages, acks: ACKS_ALL });
+          this.options.onBatch?.({
+            messages: batch.length,
+            byTopic: Object.fromEntries(topicMessages.map(({ topic: name, messages }) => [name, messages.length])),
+            attempts: attempt,
+            durationMs: this.timers.now() - started,
+          });
+        },
+        {
+          policy: this.retryPolicy,
+          sleep: (ms) => new Promise<void>((resolve) => this.timers.setTimeout(resolve, ms)),
+          ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+        },
+      );
+    } catch (error) {
+      // With no limit on attempts, only a non-retriable error ends the retries.
+      throw new KafkaSinkError(`Kafka refused a batch of ${batch.length} messages: ${(error as Error).message}`, topic, { cause: error, retriable: false });
     }
   }
 
