@@ -48,20 +48,45 @@ export class SourceError extends CollectorError {
   }
 }
 
+/** Names of KafkaJS errors that wrap a transient failure in a `retriable: false` shell. */
+const KAFKAJS_TRANSIENT_WRAPPERS: ReadonlySet<string> = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSConnectionError', 'KafkaJSRequestTimeoutError']);
+
+/** Node errno codes of a connection that failed or dropped: the peer may be back soon. */
+const TRANSIENT_ERRNO_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
 /**
- * Whether an error from a client library may go away on its own. KafkaJS marks its errors with
- * `retriable`; connection errors from Node carry an errno code instead.
+ * ioredis' messages for a connection that is down or a server that is busy for now: a closed
+ * connection, the per-request reconnect limit, and the Redis replies LOADING (a restart reading
+ * its AOF), BUSY (a long script), TRYAGAIN and CLUSTERDOWN (a cluster resharding or failing over).
+ */
+const REDIS_TRANSIENT_MESSAGE = /Connection is closed|LOADING|max retries per request|BUSY|TRYAGAIN|CLUSTERDOWN/i;
+
+/** The fields of a client library's error that say whether it is transient. */
+interface ErrorFields {
+  readonly name?: unknown;
+  readonly retriable?: unknown;
+  readonly code?: unknown;
+  readonly message?: unknown;
+  readonly cause?: unknown;
+}
+
+/**
+ * Whether an error may go away on its own, so that the same operation is worth trying again.
+ * Palisade's own errors say so themselves (`retriable`). Client errors: KafkaJS marks its errors
+ * with `retriable`, Node's connection errors carry an errno code, ioredis' say so in the message.
  */
 export function isRetriable(error: unknown): boolean {
+  if (error instanceof PalisadeError) return error.retriable;
   if (typeof error !== 'object' || error === null) return false;
-  if ('retriable' in error && typeof error.retriable === 'boolean') {
-    if (error.retriable) return true;
-    // KafkaJS wraps the last retriable error in a non-retriable "number of retries exceeded" one:
-    // the broker may still come back, so the cause decides.
-    const name = 'name' in error ? error.name : undefined;
-    if (name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSConnectionError' || name === 'KafkaJSRequestTimeoutError') return true;
-    return 'cause' in error && error.cause !== error && isRetriable(error.cause);
+  const { name, retriable, code, message, cause } = error as ErrorFields;
+  if (retriable === true) return true;
+  if (typeof retriable === 'boolean') {
+    // KafkaJS wraps the last retriable error in a non-retriable "number of retries exceeded" one
+    // (and connection or request timeouts likewise): the broker may still come back, so the
+    // wrapper's kind or its cause decides.
+    if (typeof name === 'string' && KAFKAJS_TRANSIENT_WRAPPERS.has(name)) return true;
+    if (cause !== undefined && cause !== error && isRetriable(cause)) return true;
   }
-  const code = 'code' in error ? error.code : undefined;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT' || code === 'EPIPE';
+  if (typeof code === 'string' && TRANSIENT_ERRNO_CODES.has(code)) return true;
+  return typeof message === 'string' && REDIS_TRANSIENT_MESSAGE.test(message);
 }

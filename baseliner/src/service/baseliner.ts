@@ -1,11 +1,9 @@
-import type { FlowTopics } from '@palisade/collector';
-import { DEAD_LETTER_HEADERS, decodeFlow } from '@palisade/collector';
+import type { FlowTopics, RetryPolicy } from '@palisade/collector';
+import { DEAD_LETTER_HEADERS, decodeFlow, withRetries } from '@palisade/collector';
 import type { Anomaly, BaselineStore } from '../store/baseline-store.js';
 import type { PendingUpdate } from '../store/batch-aggregator.js';
 import { BatchAggregator } from '../store/batch-aggregator.js';
 import { edgeKey } from '../model/edge.js';
-import { withRetries } from '../errors.js';
-import type { RetryPolicy } from '../errors.js';
 import type { BaselinerLogger } from './logger.js';
 import type { BaselinerMetrics } from './metrics.js';
 import { NO_METRICS } from './metrics.js';

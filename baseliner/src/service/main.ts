@@ -1,7 +1,8 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { destination, pino } from 'pino';
+import { isRetriable } from '@palisade/collector';
 import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector/kafka';
-import { BaselinerKafkaError, BaselineStoreError, isRetriable } from '../errors.js';
+import { BaselinerKafkaError, BaselineStoreError } from '../errors.js';
 import { describeRedisSettings, openRedisBaselineStore } from '../store/redis/redis-settings.js';
 import { createBaseliner } from './baseliner.js';
 import { createKafkaFlowConsumer, createKafkaRecordSink } from './flow-consumer.js';

@@ -4,7 +4,8 @@ import type { Anomaly, BaselineStore, OwnerOutcome, OwnerSummary, OwnerUpdate, R
 import type { Edge } from '../../model/edge.js';
 import { edgeKey } from '../../model/edge.js';
 import { decodeEdge, decodeObservation, encodeObservationValue } from '../../model/edge-codec.js';
-import { BaselineStoreError, isRetriable } from '../../errors.js';
+import { isRetriable } from '@palisade/collector';
+import { BaselineStoreError } from '../../errors.js';
 import type { LockTable, LockTarget } from '../../model/lock.js';
 import { lockField, lockTableFromFields } from '../../model/lock.js';
 import { observationId } from '../../model/baseline.js';
