@@ -10,7 +10,7 @@ import { readClusterFile } from '../io/cluster-file.js';
 import type { OutputFile } from '../io/output-directory.js';
 import { writeOutputDirectory } from '../io/output-directory.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
-import type { CliIo } from '../cli/progress.js';
+import type { CliIo } from '../io/cli-io.js';
 import { readBaseline } from './proposal-source.js';
 
 /** The validated configuration of `palisade generate`. */

@@ -9,10 +9,12 @@ import type { LiveCluster } from '../cluster/cluster-read.js';
 import { readLiveCluster } from '../cluster/cluster-read.js';
 import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import { RefusedError } from '../errors.js';
-import { collectList, flagError, listFromFlag } from '../io/flow-input.js';
-import type { CommandContext } from './progress.js';
+import { collectList, listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
+import type { CommandContext } from './command-context.js';
 import type { Proposal, ProposalConfig, ProposalDependencies } from '../app/proposal-source.js';
-import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
+import { loadProposal } from '../app/proposal-source.js';
+import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
 
 /** The live-cluster flags every cluster command shares. */
 export interface ClusterConfig {

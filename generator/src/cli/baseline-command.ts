@@ -1,47 +1,15 @@
 import { Command, Option } from 'commander';
 import yaml from 'js-yaml';
 import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary } from '@palisade/baseliner';
-import type { RedisSettings } from '@palisade/baseliner/redis';
 import { BaselinerError, DEFAULT_RETENTION_MS, edgeKey, expiryCutoff, parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
-import { openRedisBaselineStore, RedisSettingsSchema, redisSettingsFromEnv } from '@palisade/baseliner/redis';
 import { parseBaselinerSettings, runBaselinerService } from '@palisade/baseliner/service';
 import { InputError, CliError } from '../errors.js';
-import type { CommandContext } from './progress.js';
-
-/** Redis settings of the maintenance subcommands, from `--redis-url`/`--redis-prefix` or the environment. */
-export function redisSettingsFromFlags(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): RedisSettings {
-  const parsed = RedisSettingsSchema.safeParse(
-    redisSettingsFromEnv(env, { url: flags['redisUrl'] as string | undefined, prefix: flags['redisPrefix'] as string | undefined }),
-  );
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`--redis-${String(issue?.path[0] ?? 'url')}: ${issue?.message ?? 'invalid'}`);
-  }
-  return Object.freeze(parsed.data);
-}
-
-/** Runs `action` with an open Redis store; baseliner errors become CLI errors with their cause. */
-export async function withRedisStore<T>(settings: RedisSettings, action: (store: BaselineStore) => Promise<T>): Promise<T> {
-  let opened: Awaited<ReturnType<typeof openRedisBaselineStore>> | undefined;
-  try {
-    // One short attempt: a maintenance command should fail fast when Redis is not there.
-    opened = await openRedisBaselineStore(settings, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 2 ? null : 200) });
-    return await action(opened.store);
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw new RedisUnavailableError(`Redis at ${new URL(settings.url).host}: ${(error as Error).message} (check --redis-url)`, { cause: error });
-  } finally {
-    await opened?.close().catch(() => undefined);
-  }
-}
+import type { CommandContext } from './command-context.js';
+import { withRedisStore } from '../app/redis-store.js';
+import { redisSettingsFromFlags } from './flags/redis-flags.js';
 
 /** The baseliner service could not start or stopped on an error (Kafka or Redis). */
 export class BaselinerServiceError extends CliError {}
-
-/** Redis could not be reached or refused a command. */
-export class RedisUnavailableError extends CliError {
-  override readonly retriable = true;
-}
 
 const addRedisOptions = (command: Command): Command =>
   command

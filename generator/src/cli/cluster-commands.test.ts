@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterReader, ListPage, PolicyWriter, ReadKind } from '../cluster/cluster-api.js';
 import { applyConfigFromFlags, runApply } from './apply-command.js';
 import { refreshConfigFromFlags, runRefresh } from './refresh-command.js';
-import type { CliIo } from './progress.js';
+import type { CliIo } from '../io/cli-io.js';
 import { palisade, tempDir } from './testing/cli-harness.js';
 
 /** An API server in memory: the objects it lists, and the policies Palisade writes into it. */

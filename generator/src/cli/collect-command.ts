@@ -4,7 +4,7 @@ import type { CollectFlags } from '@palisade/collector/service';
 import { CollectConfigError, CollectorError, INGEST_FORMATS } from '@palisade/collector';
 import { parseCollectConfig, startCollect } from '@palisade/collector/service';
 import { InputError, CliError } from '../errors.js';
-import type { CommandContext } from './progress.js';
+import type { CommandContext } from './command-context.js';
 
 /** The collector failed while running (Kafka refused, a source broke); the message says what. */
 class CollectError extends CliError {}

@@ -16,13 +16,17 @@ import { InputError } from '../errors.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
 import type { ClusterConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags } from './apply-command.js';
-import { redisSettingsFromFlags } from './baseline-command.js';
+import { redisSettingsFromFlags } from './flags/redis-flags.js';
 import { readClusterFile } from '../io/cluster-file.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
-import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from '../io/flow-input.js';
-import type { CommandContext } from './progress.js';
+import { readFlowInput } from '../io/flow-input.js';
+import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
+import { listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
+import type { CommandContext } from './command-context.js';
 import type { ProposalDependencies, ProposalSource } from '../app/proposal-source.js';
-import { loadProposal, ProposalFlags } from '../app/proposal-source.js';
+import { loadProposal } from '../app/proposal-source.js';
+import { ProposalFlags } from './flags/proposal-flags.js';
 
 /** The validated configuration of `palisade diff`. */
 export interface DiffConfig extends FlowInputConfig {

@@ -2,13 +2,15 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import ipaddr from 'ipaddr.js';
 import { DEFAULT_SYNTHESIS_OPTIONS, synthesisOptions } from '../synthesis/synthesis-options.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from './flags/duration.js';
 import type { GenerateConfig } from '../app/generate.js';
 import { runGenerate } from '../app/generate.js';
 import { InputError } from '../errors.js';
-import { redisSettingsFromFlags } from './baseline-command.js';
-import { addFlowInputOptions, collectList, flagError, FlowInputFlags, listFromFlag } from '../io/flow-input.js';
-import type { CliIo } from './progress.js';
+import { redisSettingsFromFlags } from './flags/redis-flags.js';
+import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
+import { collectList, listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
+import type { CliIo } from '../io/cli-io.js';
 
 
 const Cidr = z.string().refine((value) => ipaddr.isValidCIDR(value), { message: 'is not a CIDR (for example 10.0.0.0/16)' });

@@ -24,10 +24,12 @@ import { policyFilePath } from '../render/generate-report.js';
 import type { ClusterConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags } from './apply-command.js';
 import { readClusterFile } from '../io/cluster-file.js';
-import { flagError, listFromFlag } from '../io/flow-input.js';
-import type { CommandContext } from './progress.js';
+import { listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
+import type { CommandContext } from './command-context.js';
 import type { Proposal, ProposalConfig, ProposalDependencies } from '../app/proposal-source.js';
-import { addProposalOptions, loadProposal, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
+import { loadProposal } from '../app/proposal-source.js';
+import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
 
 /** The validated configuration of `palisade pr`. */
 export interface PrConfig extends ClusterConfig {

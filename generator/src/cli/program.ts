@@ -7,7 +7,8 @@ import { baselineCommand } from './baseline-command.js';
 import { diffCommand } from './diff-command.js';
 import { generateCommand } from './generate-command.js';
 import { prCommand } from './pr-command.js';
-import type { CliIo, CommandContext } from './progress.js';
+import type { CliIo } from '../io/cli-io.js';
+import type { CommandContext } from './command-context.js';
 import { refreshCommand } from './refresh-command.js';
 import { verifyCommand } from './verify-command.js';
 

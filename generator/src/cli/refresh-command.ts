@@ -10,14 +10,16 @@ import type { GitRunner } from '../publish/git.js';
 import type { PullRequestApi } from '../publish/github.js';
 import type { ApplyConfig } from './apply-command.js';
 import { addClusterOptions, ClusterFlags, runApply } from './apply-command.js';
-import { redisSettingsFromFlags, withRedisStore } from './baseline-command.js';
+import { redisSettingsFromFlags } from './flags/redis-flags.js';
+import { withRedisStore } from '../app/redis-store.js';
 import { liveDiffConfigFromFlags, runLiveDiff } from './diff-command.js';
-import { flagError, listFromFlag } from '../io/flow-input.js';
+import { listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
 import type { PrConfig } from './pr-command.js';
 import { addPublishOptions, githubFromEnvironment, PrFlags, publishConfig, runPr } from './pr-command.js';
-import type { CommandContext } from './progress.js';
+import type { CommandContext } from './command-context.js';
 import type { ProposalDependencies } from '../app/proposal-source.js';
-import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from '../app/proposal-source.js';
+import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
 
 /**
  * `palisade refresh`: the scheduled job (a CronJob). Refreshes the baseline when it lives in Redis,

@@ -9,8 +9,11 @@ import type { VerifyResult } from '../verify/verify.js';
 import { verifyFlows } from '../verify/verify.js';
 import { readClusterFile } from '../io/cluster-file.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
-import { addFlowInputOptions, flagError, FlowInputFlags, listFromFlag, readFlowInput } from '../io/flow-input.js';
-import type { CommandContext } from './progress.js';
+import { readFlowInput } from '../io/flow-input.js';
+import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
+import { listFromFlag } from './flags/list-flags.js';
+import { flagError } from './flags/flag-error.js';
+import type { CommandContext } from './command-context.js';
 
 /** The validated configuration of `palisade verify`. */
 export interface VerifyConfig extends FlowInputConfig {

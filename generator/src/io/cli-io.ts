@@ -5,12 +5,6 @@ export interface CliIo {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-/** What a command's action gets: the streams, and a way to end with an exit code other than 0. */
-export interface CommandContext {
-  readonly io: CliIo;
-  setExitCode(code: number): void;
-}
-
 /**
  * A one-line progress counter on stderr, only when stderr is a terminal (logs and pipes stay
  * clean). Returns the update function and a function that clears the line.
