@@ -1,16 +1,18 @@
 import type { z } from 'zod';
 import type { AdapterOutcome } from './adapter.js';
+import type { ConnectionTracker, Direction } from './connection-tracker.js';
 import type { PodInfo } from '../identity/cluster-state.js';
-import { FlowSchema, isPortProtocol, type Endpoint, type FlowInput, type Protocol } from '../flow/flow.js';
+import { FlowSchema, isPortProtocol, type Endpoint, type FlowInput, type Protocol, type WorkloadRef } from '../flow/flow.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 
 /**
- * Shared pieces of the adapters whose logs name endpoints only by address (AWS VPC CNI, Calico
- * felix syslog, Antrea audit log, NetObserv without enrichment): an IP turned into an Endpoint
- * through the identity resolver at the flow's time, a Service ClusterIP destination translated to
- * the backend's port (POLICY-RULES.md rule 8), and the final FlowSchema check. Nothing here
- * guesses: what the cluster state cannot answer comes back as a quarantine with the reason
- * (rule 15).
+ * Pieces every adapter shares, written once: an IP turned into an Endpoint through the identity
+ * resolver at the flow's time (the whole story for the formats that name endpoints only by address
+ * — AWS VPC CNI, Calico felix syslog, Antrea audit log, NetObserv without enrichment — and Hubble's
+ * fallback for endpoints it cannot name), a Service ClusterIP destination translated to the
+ * backend's port (POLICY-RULES.md rule 8), the protocol names and ICMP types of the formats, and
+ * the final FlowSchema check with the connection recorded. Nothing here guesses: what the cluster
+ * state cannot answer comes back as a quarantine with the reason (rule 15).
  */
 
 /** Quarantine reasons of IP resolution: fixed strings, so reports can count them. */
@@ -38,6 +40,36 @@ export function podEndpoint(pod: PodInfo, ip: string | undefined): Endpoint {
     labels: { ...pod.labels },
     workload: pod.workload,
     ...(pod.node !== undefined ? { node: pod.node } : {}),
+  };
+}
+
+/** A pod the record names itself: what the record says, and what it cannot say. */
+export interface NamedPod {
+  readonly ip: string;
+  readonly namespace: string;
+  readonly pod: string;
+  /** The labels to carry; none when neither the record nor the cluster state has them. */
+  readonly labels?: Readonly<Record<string, string>> | undefined;
+  readonly workload: WorkloadRef;
+  /** The node the record names, used when the cluster state does not know the pod's node. */
+  readonly node?: string | undefined;
+}
+
+/**
+ * A pod named by the record as a Flow endpoint, completed by `known`, the cluster state's pod of
+ * that name (its uid, and its node before the record's).
+ */
+export function namedPodEndpoint(named: NamedPod, known: PodInfo | undefined): Endpoint {
+  const node = known?.node ?? named.node;
+  return {
+    kind: 'pod',
+    ip: named.ip,
+    namespace: named.namespace,
+    pod: named.pod,
+    ...(known?.uid !== undefined ? { uid: known.uid } : {}),
+    ...(named.labels !== undefined ? { labels: named.labels } : {}),
+    workload: named.workload,
+    ...(node !== undefined ? { node } : {}),
   };
 }
 
@@ -122,6 +154,27 @@ export function checkFlow(candidate: FlowInput): AdapterOutcome {
   return { kind: 'dead-letter', reason: describeIssue(checked.error) };
 }
 
+/** A listener a connection adapter may remember: the destination of a connection whose direction is known. */
+export interface ListenerSeen {
+  readonly ip: string;
+  readonly protocol: Protocol;
+  readonly port: number | undefined;
+}
+
+/**
+ * The last step of a connection adapter: {@link checkFlow}, and when the record is a flow, its
+ * connection recorded in `tracker` under `key` (so later records of it are skipped) and, when
+ * given, its listener remembered (only for directions that were not guessed from port ranges).
+ */
+export function emitFlow(candidate: FlowInput, tracker: ConnectionTracker, key: string, listener?: ListenerSeen): AdapterOutcome {
+  const outcome = checkFlow(candidate);
+  if (outcome.kind === 'flow') {
+    tracker.observe(key, candidate.time, candidate.verdict === 'denied');
+    if (listener !== undefined) tracker.learnListener(listener.ip, listener.protocol, listener.port);
+  }
+  return outcome;
+}
+
 /** IANA protocol numbers of the protocols a Flow can carry. */
 export function protocolFromNumber(value: number): Protocol | undefined {
   switch (value) {
@@ -172,4 +225,13 @@ export function isIcmp(protocol: Protocol): boolean {
 /** ICMP types that answer another packet and never open a connection (RFC 792, RFC 4443). */
 export function isIcmpError(protocol: Protocol, type: number): boolean {
   return protocol === 'ICMPv4' ? [3, 4, 5, 11, 12].includes(type) : protocol === 'ICMPv6' ? type >= 1 && type <= 4 : false;
+}
+
+/** The direction an ICMP echo type tells: request (8, or 128 for ICMPv6) or reply (0, or 129); undefined for other types. */
+export function icmpEchoDirection(protocol: Protocol, type: number): Direction | undefined {
+  if (!isIcmp(protocol)) return undefined;
+  const v4 = protocol === 'ICMPv4';
+  if (type === (v4 ? 8 : 128)) return 'request';
+  if (type === (v4 ? 0 : 129)) return 'reply';
+  return undefined;
 }

@@ -4,7 +4,7 @@ import type { ClusterState } from '../../identity/cluster-state.js';
 import { connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from '../connection-tracker.js';
 import type { Endpoint, Verdict } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
+import { describeIssue, emitFlow, endpointForIp, namedPodEndpoint, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../flow/kubernetes-names.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
 
@@ -171,18 +171,20 @@ class AntreaAdapter extends ConnectionAdapter {
     const serviceName = serviceOf(record.destinationServicePortName);
     if (serviceName === 'invalid') return { kind: 'dead-letter', reason: `field ${prefix}destinationServicePortName: expected namespace/name:port` };
 
-    const outcome = checkFlow({
-      time,
-      source: source.endpoint,
-      destination: destination.endpoint,
-      protocol,
-      ...(icmp ? {} : { port: record.destinationTransportPort }),
-      verdict,
-      format: 'antrea',
-      ...(serviceName !== undefined ? { serviceName } : {}),
-    });
-    if (outcome.kind === 'flow') this.tracker.observe(key, time, verdict === 'denied');
-    return outcome;
+    return emitFlow(
+      {
+        time,
+        source: source.endpoint,
+        destination: destination.endpoint,
+        protocol,
+        ...(icmp ? {} : { port: record.destinationTransportPort }),
+        verdict,
+        format: 'antrea',
+        ...(serviceName !== undefined ? { serviceName } : {}),
+      },
+      this.tracker,
+      key,
+    );
   }
 
   /** One end of a flow record: a named pod, else whatever its address is. */
@@ -196,26 +198,16 @@ class AntreaAdapter extends ConnectionAdapter {
     external: boolean,
     field: string,
   ): { ok: true; endpoint: Endpoint } | { ok: false; outcome: AdapterOutcome } {
-    const node = nodeName !== '' && isDnsSubdomain(nodeName) ? { node: nodeName } : {};
+    const node = nodeName !== '' && isDnsSubdomain(nodeName) ? nodeName : undefined;
     if (podName !== '') {
       if (!isDnsLabel(namespace)) return { ok: false, outcome: { kind: 'dead-letter', reason: `field ${field}PodNamespace: must be a DNS-1123 label` } };
       if (!isDnsSubdomain(podName)) return { ok: false, outcome: { kind: 'dead-letter', reason: `field ${field}PodName: must be a DNS-1123 subdomain` } };
       const known = this.resolver?.podByName(namespace, podName);
-      return {
-        ok: true,
-        endpoint: {
-          kind: 'pod',
-          ip,
-          namespace,
-          pod: podName,
-          ...(known?.uid !== undefined ? { uid: known.uid } : {}),
-          labels: Object.keys(labels).length > 0 ? { ...labels } : { ...(known?.labels ?? {}) },
-          workload: known?.workload ?? inferWorkload(podName, labels),
-          ...(known?.node !== undefined ? { node: known.node } : node),
-        },
-      };
+      const podLabels = Object.keys(labels).length > 0 ? { ...labels } : { ...(known?.labels ?? {}) };
+      const workload = known?.workload ?? inferWorkload(podName, labels);
+      return { ok: true, endpoint: namedPodEndpoint({ ip, namespace, pod: podName, labels: podLabels, workload, node }, known) };
     }
-    const fallback: Endpoint = external ? { kind: 'world', ip } : { kind: 'host', ip, ...node };
+    const fallback: Endpoint = external ? { kind: 'world', ip } : { kind: 'host', ip, ...(node !== undefined ? { node } : {}) };
     const resolved = endpointForIp(this.resolver, ip, time, fallback);
     return resolved.ok ? { ok: true, endpoint: resolved.endpoint } : { ok: false, outcome: { kind: 'quarantine', reason: resolved.reason } };
   }
@@ -260,9 +252,7 @@ class AntreaAdapter extends ConnectionAdapter {
     if (!other.ok) return { kind: 'quarantine', reason: `${direction === 'Ingress' ? 'source' : 'destination'}: ${other.reason}` };
     const [source, destination] = direction === 'Ingress' ? [other.endpoint, subject.endpoint] : [subject.endpoint, other.endpoint];
 
-    const outcome = checkFlow({ time, source, destination, protocol, ...(icmp ? {} : { port }), verdict, format: 'antrea' });
-    if (outcome.kind === 'flow') this.tracker.observe(key, time, verdict === 'denied');
-    return outcome;
+    return emitFlow({ time, source, destination, protocol, ...(icmp ? {} : { port }), verdict, format: 'antrea' }, this.tracker, key);
   }
 }
 

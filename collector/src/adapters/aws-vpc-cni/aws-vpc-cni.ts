@@ -4,7 +4,7 @@ import type { ClusterState } from '../../identity/cluster-state.js';
 import { connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from '../connection-tracker.js';
 import type { Endpoint, Verdict } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, translateServiceDestination } from '../ip-endpoint.js';
+import { describeIssue, emitFlow, endpointForIp, isIcmp, protocolFromName, translateServiceDestination } from '../ip-endpoint.js';
 
 /**
  * The AWS VPC CNI adapter: flow lines of the EKS network-policy agent
@@ -221,21 +221,21 @@ class AwsVpcCniAdapter extends ConnectionAdapter {
       if (!resolved.ok) return { kind: 'quarantine', reason: `destination: ${resolved.reason}` };
       destination = resolved.endpoint;
     }
-    const outcome = checkFlow({
-      time,
-      source: source.endpoint,
-      destination,
-      protocol,
-      ...(port !== undefined ? { port } : {}),
-      verdict,
-      format: 'aws-vpc-cni',
-      ...(serviceName !== undefined ? { serviceName } : {}),
-    });
-    if (outcome.kind === 'flow') {
-      this.tracker.observe(key, time, denied);
-      this.tracker.learnListener(oriented.destinationIp, protocol, oriented.destinationPort);
-    }
-    return outcome;
+    return emitFlow(
+      {
+        time,
+        source: source.endpoint,
+        destination,
+        protocol,
+        ...(port !== undefined ? { port } : {}),
+        verdict,
+        format: 'aws-vpc-cni',
+        ...(serviceName !== undefined ? { serviceName } : {}),
+      },
+      this.tracker,
+      key,
+      { ip: oriented.destinationIp, protocol, port: oriented.destinationPort },
+    );
   }
 
   /** The line's direction: from what earlier lines taught (`known`), else from the ports, else as written. */

@@ -1,6 +1,6 @@
 import { ConnectionAdapter, HeldRecords, parseJsonRecord, type AdapterOutcome, type FlowAdapter, type RecordOrigin, type Settled } from '../adapter.js';
-import type { ClusterState, PodInfo } from '../../identity/cluster-state.js';
-import { FlowSchema, WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from '../../flow/flow.js';
+import type { ClusterState } from '../../identity/cluster-state.js';
+import { WORKLOAD_KINDS, type Endpoint, type Protocol, type Verdict, type WorkloadKind, type WorkloadRef } from '../../flow/flow.js';
 import { isDnsLabel, isDnsSubdomain } from '../../flow/kubernetes-names.js';
 import { cleanCiliumLabels, LOCAL_IDENTITY_FLAG, reservedIdentityOf, type CleanLabelsResult } from './cilium-labels.js';
 import {
@@ -16,6 +16,7 @@ import type { IdentityResolver } from '../../identity/identity-resolver.js';
 import { LearnedIdentities } from './learned-identities.js';
 import { parseTimestamp } from './rfc3339.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
+import { emitFlow, endpointForIp, namedPodEndpoint, icmpEchoDirection, IP_ENDPOINT_REASONS, isIcmp, isIcmpError, translateServiceDestination } from '../ip-endpoint.js';
 
 /**
  * The Cilium Hubble adapter: JSON lines of `hubble observe -o json` / the Hubble exporter
@@ -77,9 +78,6 @@ const DENIED_VERDICTS: ReadonlySet<string> = new Set(['DROPPED', 'ERROR']);
 /** Event types that report packets of a connection: drop (1), trace (4), policy verdict (5), L7 (129). */
 const CONNECTION_EVENT_TYPES: ReadonlySet<number> = new Set([1, 4, 5, 129]);
 const REQUEST_TRACE_REASONS: ReadonlySet<string> = new Set(['NEW', 'ESTABLISHED', 'REOPENED']);
-/** ICMP errors answer another packet; they never open a connection. */
-const ICMPV4_ERRORS: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
-const ICMPV6_ERRORS: ReadonlySet<number> = new Set([1, 2, 3, 4]);
 const ROOT_WORKLOAD_KINDS: ReadonlySet<string> = new Set(WORKLOAD_KINDS);
 
 /** Skip and quarantine reasons: fixed strings, so reports can count them. */
@@ -97,7 +95,7 @@ export const HUBBLE_REASONS = {
   identityAmbiguous: 'endpoint identity or label set seen with several workloads',
   unresolvedIdentity: 'endpoint has the init/unmanaged identity and its IP resolves to no pod',
   ipAmbiguous: 'endpoint IP held by several pods at the time of the flow',
-  serviceUnresolved: 'Service ClusterIP destination does not resolve to one backend port and workload',
+  serviceUnresolved: IP_ENDPOINT_REASONS.serviceUnresolved,
 } as const;
 
 // Most records are repeats: their outcome is a shared constant, so skipping allocates nothing.
@@ -205,8 +203,8 @@ class HubbleAdapter extends ConnectionAdapter {
           ...(observed.sourcePort !== undefined ? { destinationPort: observed.sourcePort } : {}),
         }
       : observed;
-    const isIcmp = layer4.protocol === 'ICMPv4' || layer4.protocol === 'ICMPv6';
-    if (!isIcmp && (oriented.destinationPort === undefined || oriented.destinationPort === 0))
+    const icmp = isIcmp(layer4.protocol);
+    if (!icmp && (oriented.destinationPort === undefined || oriented.destinationPort === 0))
       return { kind: 'dead-letter', reason: `field ${layer4.field}.${reply ? 'source_port' : 'destination_port'}: listener port missing` };
 
     // Names and labels are checked on every record, repeats included: a malformed record is a
@@ -229,19 +227,17 @@ class HubbleAdapter extends ConnectionAdapter {
     if (!source.ok) return source.outcome;
 
     let destination: Endpoint;
-    let port = isIcmp ? undefined : oriented.destinationPort;
+    let port = icmp ? undefined : oriented.destinationPort;
     let serviceName: string | undefined;
-    const translation =
-      this.resolver !== undefined && port !== undefined && !isIcmp && this.resolver.isServiceIp(oriented.destinationIp)
-        ? this.resolver.translateService(oriented.destinationIp, port, layer4.protocol as 'TCP' | 'UDP' | 'SCTP', time)
-        : undefined;
-    if (translation !== undefined) {
+    const translated = translateServiceDestination(this.resolver, oriented.destinationIp, port, layer4.protocol, time);
+    // A Service address on a port the Service does not expose is no translation: Hubble's own
+    // endpoint data still names the destination.
+    if (translated?.ok === false && translated.reason === IP_ENDPOINT_REASONS.serviceUnresolved) return { kind: 'quarantine', reason: HUBBLE_REASONS.serviceUnresolved };
+    if (translated?.ok === true) {
       // The log shows the Service address: NetworkPolicy sees the backend pod's port (rule 8).
-      if (translation.targetPort === undefined || translation.backend === undefined)
-        return { kind: 'quarantine', reason: HUBBLE_REASONS.serviceUnresolved };
-      destination = podEndpoint(translation.backend, oriented.destinationIp, translation.backend.labels);
-      port = translation.targetPort;
-      serviceName = `${translation.service.namespace}/${translation.service.name}`;
+      destination = translated.value.endpoint;
+      port = translated.value.port;
+      serviceName = translated.value.serviceName;
     } else {
       const resolved = this.endpoint(destinationRaw, oriented.destinationIp, destinationField, nodeName, time, final);
       if (!resolved.ok) return resolved.outcome;
@@ -263,14 +259,8 @@ class HubbleAdapter extends ConnectionAdapter {
       count: 1,
       ...(serviceName !== undefined ? { serviceName } : {}),
     };
-    const checked = FlowSchema.safeParse(candidate);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      return { kind: 'dead-letter', reason: `field ${issue?.path.join('.') ?? '(flow)'}: ${issue?.message ?? 'invalid'}` };
-    }
-    this.tracker.observe(key, time, denied);
-    if (orientation.evidence !== 'port-heuristic') this.tracker.learnListener(oriented.destinationIp, layer4.protocol, oriented.destinationPort);
-    return { kind: 'flow', flow: checked.data };
+    const listener = orientation.evidence !== 'port-heuristic' ? { ip: oriented.destinationIp, protocol: layer4.protocol, port: oriented.destinationPort } : undefined;
+    return emitFlow(candidate, this.tracker, key, listener);
   }
 
   /** The record's direction, or undefined when nothing tells. */
@@ -290,10 +280,9 @@ class HubbleAdapter extends ConnectionAdapter {
     if (l7 === 'REQUEST') return { direction: 'request', evidence: 'l7-type' };
     if (l7 === 'RESPONSE') return { direction: 'reply', evidence: 'l7-type' };
     if (layer4.icmpType !== undefined) {
-      const v4 = layer4.protocol === 'ICMPv4';
-      if (layer4.icmpType === (v4 ? 8 : 128)) return { direction: 'request', evidence: 'icmp-type' };
-      if (layer4.icmpType === (v4 ? 0 : 129)) return { direction: 'reply', evidence: 'icmp-type' };
-      if ((v4 ? ICMPV4_ERRORS : ICMPV6_ERRORS).has(layer4.icmpType)) return 'icmp-error';
+      const echo = icmpEchoDirection(layer4.protocol, layer4.icmpType);
+      if (echo !== undefined) return { direction: echo, evidence: 'icmp-type' };
+      if (isIcmpError(layer4.protocol, layer4.icmpType)) return 'icmp-error';
     }
     if (layer4.syn) return { direction: layer4.ack ? 'reply' : 'request', evidence: 'tcp-flags' };
     const learned = this.tracker.orientByHistory(observed, time);
@@ -350,16 +339,7 @@ class HubbleAdapter extends ConnectionAdapter {
         workload = fromHubble !== undefined ? { kind: fromHubble.kind as WorkloadKind, name: fromHubble.name } : inferWorkload(podName, cleaned.labels);
       }
       this.identities.learn(raw?.identity, namespace, cleaned.labels, workload);
-      return ok({
-        kind: 'pod',
-        ip,
-        namespace,
-        pod: podName,
-        ...(known?.uid !== undefined ? { uid: known.uid } : {}),
-        labels: cleaned.labels,
-        workload,
-        ...(known?.node !== undefined ? { node: known.node } : {}),
-      });
+      return ok(namedPodEndpoint({ ip, namespace, pod: podName, labels: cleaned.labels, workload }, known));
     }
 
     // Known only by identity and labels: attribute through what other records taught.
@@ -392,12 +372,12 @@ class HubbleAdapter extends ConnectionAdapter {
 
   /** An endpoint known only by its address, through the cluster state at the flow's time. */
   private endpointByIp(ip: string, time: number, unresolvedReason: string | undefined): Resolved<Endpoint> {
-    const resolution = this.resolver?.resolveIp(ip, time);
-    if (resolution?.kind === 'pod') return ok(podEndpoint(resolution.pod, ip, resolution.pod.labels));
-    if (resolution?.kind === 'node') return ok({ kind: 'node', ip, ...(resolution.node !== undefined ? { node: resolution.node } : {}) });
-    if (resolution?.kind === 'ambiguous') return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.ipAmbiguous });
-    if (unresolvedReason !== undefined) return fail({ kind: 'quarantine', reason: unresolvedReason });
-    return ok({ kind: 'unknown', ip });
+    // Without a reason to quarantine, an address nobody held stays an `unknown` endpoint.
+    const resolved = endpointForIp(this.resolver, ip, time, unresolvedReason === undefined ? { kind: 'unknown', ip } : undefined);
+    if (resolved.ok) return ok(resolved.endpoint);
+    if (resolved.reason === IP_ENDPOINT_REASONS.ambiguous) return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.ipAmbiguous });
+    // No cluster state, or no pod held the address: the reason the caller gave.
+    return fail({ kind: 'quarantine', reason: unresolvedReason ?? resolved.reason });
   }
 
   /**
@@ -437,19 +417,6 @@ function ok<T>(value: T): Resolved<T> {
 }
 function fail<T>(outcome: Settled): Resolved<T> {
   return { ok: false, outcome };
-}
-
-function podEndpoint(pod: PodInfo, ip: string, labels: Readonly<Record<string, string>>): Endpoint {
-  return {
-    kind: 'pod',
-    ip,
-    namespace: pod.namespace,
-    pod: pod.name,
-    ...(pod.uid !== undefined ? { uid: pod.uid } : {}),
-    labels: { ...labels },
-    workload: pod.workload,
-    ...(pod.node !== undefined ? { node: pod.node } : {}),
-  };
 }
 
 function isHealth(endpoint: HubbleEndpoint | undefined): boolean {

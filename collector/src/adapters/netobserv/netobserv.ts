@@ -12,7 +12,7 @@ import {
 } from '../connection-tracker.js';
 import { WORKLOAD_KINDS, type Endpoint, type Verdict, type WorkloadKind, type WorkloadRef } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, isIcmpError, protocolFromNumber } from '../ip-endpoint.js';
+import { describeIssue, emitFlow, endpointForIp, namedPodEndpoint, icmpEchoDirection, isIcmp, isIcmpError, protocolFromNumber } from '../ip-endpoint.js';
 import { isDnsLabel, isDnsSubdomain } from '../../flow/kubernetes-names.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
 
@@ -205,20 +205,13 @@ class NetobservAdapter extends ConnectionAdapter {
     if (!from.ok) return from.outcome;
     const to = this.endpoint(listener, oriented.destinationIp, time);
     if (!to.ok) return to.outcome;
-    const outcome = checkFlow({
-      time,
-      source: from.endpoint,
-      destination: to.endpoint,
-      protocol,
-      ...(icmp ? {} : { port: oriented.destinationPort }),
-      verdict,
-      format: 'netobserv',
-    });
-    if (outcome.kind === 'flow') {
-      this.tracker.observe(key, time, verdict === 'denied');
-      if (orientation.evidence !== 'port-heuristic') this.tracker.learnListener(oriented.destinationIp, protocol, oriented.destinationPort);
-    }
-    return outcome;
+    const learned = orientation.evidence !== 'port-heuristic' ? { ip: oriented.destinationIp, protocol, port: oriented.destinationPort } : undefined;
+    return emitFlow(
+      { time, source: from.endpoint, destination: to.endpoint, protocol, ...(icmp ? {} : { port: oriented.destinationPort }), verdict, format: 'netobserv' },
+      this.tracker,
+      key,
+      learned,
+    );
   }
 
   private orient(
@@ -232,11 +225,8 @@ class NetobservAdapter extends ConnectionAdapter {
       if ((record.Flags & FLAG_SYN_ACK) !== 0) return { direction: 'reply', evidence: 'tcp-flags' };
       if ((record.Flags & FLAG_SYN) !== 0) return { direction: 'request', evidence: 'tcp-flags' };
     }
-    if (isIcmp(observed.protocol) && record.IcmpType !== undefined) {
-      const v4 = observed.protocol === 'ICMPv4';
-      if (record.IcmpType === (v4 ? 8 : 128)) return { direction: 'request', evidence: 'icmp-type' };
-      if (record.IcmpType === (v4 ? 0 : 129)) return { direction: 'reply', evidence: 'icmp-type' };
-    }
+    const echo = record.IcmpType === undefined ? undefined : icmpEchoDirection(observed.protocol, record.IcmpType);
+    if (echo !== undefined) return { direction: echo, evidence: 'icmp-type' };
     if (record.DnsId !== undefined && record.DnsFlags !== undefined)
       return { direction: (record.DnsFlags & DNS_QR) !== 0 ? 'reply' : 'request', evidence: 'l7-type' };
     if (destination.type === 'Service' && source.type !== 'Service') return { direction: 'request', evidence: 'reply-flag' };
@@ -250,7 +240,7 @@ class NetobservAdapter extends ConnectionAdapter {
   /** One end of the oriented connection as an Endpoint. */
   private endpoint(side: K8sSide, ip: string, time: number): { ok: true; endpoint: Endpoint } | { ok: false; outcome: AdapterOutcome } {
     const dead = (field: string, message: string) => ({ ok: false as const, outcome: { kind: 'dead-letter' as const, reason: `field ${side.prefix}_${field}: ${message}` } });
-    const hostName = side.hostName !== undefined && isDnsSubdomain(side.hostName) ? { node: side.hostName } : {};
+    const hostName = side.hostName !== undefined && isDnsSubdomain(side.hostName) ? side.hostName : undefined;
     switch (side.type) {
       case 'Pod': {
         const namespace = side.namespace;
@@ -264,19 +254,8 @@ class NetobservAdapter extends ConnectionAdapter {
           if (!isDnsSubdomain(side.ownerName)) return dead('OwnerName', 'must be a DNS-1123 subdomain');
           workload = { kind: side.ownerType as WorkloadKind, name: side.ownerName };
         } else workload = inferWorkload(name);
-        return {
-          ok: true,
-          endpoint: {
-            kind: 'pod',
-            ip,
-            namespace,
-            pod: name,
-            ...(known?.uid !== undefined ? { uid: known.uid } : {}),
-            ...(known !== undefined ? { labels: { ...known.labels } } : {}),
-            workload,
-            ...(known?.node !== undefined ? { node: known.node } : hostName),
-          },
-        };
+        const labels = known !== undefined ? { ...known.labels } : undefined;
+        return { ok: true, endpoint: namedPodEndpoint({ ip, namespace, pod: name, labels, workload, node: hostName }, known) };
       }
       case 'Node': {
         const name = side.name ?? side.ownerName;
