@@ -38,16 +38,31 @@ export function laterVerdict(a: { time: number; verdict: Verdict }, b: { time: n
   return VERDICT_RANK[a.verdict] >= VERDICT_RANK[b.verdict] ? a.verdict : b.verdict;
 }
 
-/** Merges the evidence of two observations of the same edge. */
+/** The evidence of an edge: everything but its identity. */
+export type EdgeEvidence = Pick<Edge, 'firstSeen' | 'lastSeen' | 'flows' | 'deniedFlows' | 'lastVerdict'>;
+
+/** Evidence being summed in place (the pre-aggregation's accumulators). */
+export type MutableEdgeEvidence = { -readonly [Field in keyof EdgeEvidence]: EdgeEvidence[Field] };
+
+/**
+ * The one merge rule of edge evidence: min/max of times, sums of counts, the later verdict. Adds
+ * `other` into `into` in place, so the hot path sums without a new object per flow. The Lua
+ * scripts' `merge_edge` (`store/redis/scripts/includes/codec.lua`) is the same rule for stored values.
+ */
+export function mergeEdgeEvidence(into: MutableEdgeEvidence, other: EdgeEvidence): void {
+  // The verdict first: it compares against the last-seen time before that moves.
+  into.lastVerdict = laterVerdict({ time: into.lastSeen, verdict: into.lastVerdict }, { time: other.lastSeen, verdict: other.lastVerdict });
+  into.firstSeen = Math.min(into.firstSeen, other.firstSeen);
+  into.lastSeen = Math.max(into.lastSeen, other.lastSeen);
+  into.flows += other.flows;
+  into.deniedFlows += other.deniedFlows;
+}
+
+/** Merges the evidence of two observations of the same edge (see {@link mergeEdgeEvidence}). */
 export function mergeEdges(a: Edge, b: Edge): Edge {
-  return {
-    ...a,
-    firstSeen: Math.min(a.firstSeen, b.firstSeen),
-    lastSeen: Math.max(a.lastSeen, b.lastSeen),
-    flows: a.flows + b.flows,
-    deniedFlows: a.deniedFlows + b.deniedFlows,
-    lastVerdict: laterVerdict({ time: a.lastSeen, verdict: a.lastVerdict }, { time: b.lastSeen, verdict: b.lastVerdict }),
-  };
+  const merged: Edge & MutableEdgeEvidence = { ...a };
+  mergeEdgeEvidence(merged, b);
+  return merged;
 }
 
 /** Connections on this edge that teach an allow rule: all but the denied ones (rule 14). */

@@ -1,25 +1,20 @@
-import type { Endpoint, Flow, Protocol, Verdict } from '@palisade/collector';
+import type { Endpoint, Flow, Protocol } from '@palisade/collector';
 import { decodeFlow } from '@palisade/collector';
 import type { WorkloadObservation } from '../model/baseline.js';
 import type { OwnerUpdate } from './baseline-store.js';
-import type { Edge } from '../model/edge.js';
-import { laterVerdict } from '../model/edge.js';
+import type { Edge, EdgeEvidence, MutableEdgeEvidence } from '../model/edge.js';
+import { mergeEdgeEvidence } from '../model/edge.js';
 import type { LockTable } from '../model/lock.js';
 import { isEdgeUnderLock } from '../model/lock.js';
 import type { Peer, WorkloadPeer } from '../model/peer.js';
 import { peerId, peerOfEndpoint } from '../model/peer.js';
 
-/** An edge being accumulated; mutated in place (one object per edge per flush, not per flow). */
-interface EdgeSum {
+/** An edge being accumulated; its evidence is summed in place (one object per edge per flush, not per flow). */
+interface EdgeSum extends MutableEdgeEvidence {
   readonly source: Peer;
   readonly destination: Peer;
   readonly protocol: Protocol;
   readonly port: number | undefined;
-  firstSeen: number;
-  lastSeen: number;
-  flows: number;
-  deniedFlows: number;
-  lastVerdict: Verdict;
 }
 
 /** An observation being accumulated; its labels shrink in place to the common ones. */
@@ -43,16 +38,10 @@ class GroupFold {
   add(flow: Flow, source: Peer, destination: Peer, sourceId: string, destinationId: string): void {
     const key = `${sourceId}|${destinationId}|${flow.protocol}|${flow.port ?? ''}`;
     const denied = flow.verdict === 'denied' ? flow.count : 0;
+    const evidence: EdgeEvidence = { firstSeen: flow.time, lastSeen: flow.time, flows: flow.count, deniedFlows: denied, lastVerdict: flow.verdict };
     const edge = this.edges.get(key);
-    if (edge === undefined) {
-      this.edges.set(key, { source, destination, protocol: flow.protocol, port: flow.port, firstSeen: flow.time, lastSeen: flow.time, flows: flow.count, deniedFlows: denied, lastVerdict: flow.verdict });
-    } else {
-      if (flow.time < edge.firstSeen) edge.firstSeen = flow.time;
-      edge.lastVerdict = laterVerdict({ time: edge.lastSeen, verdict: edge.lastVerdict }, { time: flow.time, verdict: flow.verdict });
-      if (flow.time > edge.lastSeen) edge.lastSeen = flow.time;
-      edge.flows += flow.count;
-      edge.deniedFlows += denied;
-    }
+    if (edge === undefined) this.edges.set(key, { source, destination, protocol: flow.protocol, port: flow.port, ...evidence });
+    else mergeEdgeEvidence(edge, evidence);
     if (source.kind === 'workload') this.observe(flow.source, source, sourceId, flow);
     if (destination.kind === 'workload') this.observe(flow.destination, destination, destinationId, flow);
   }

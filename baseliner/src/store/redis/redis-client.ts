@@ -1,6 +1,6 @@
 import type { Redis, RedisOptions } from 'ioredis';
 import type { LuaScript } from './scripts.js';
-import { BASELINE_SCRIPTS } from './scripts.js';
+import { BASELINE_SCRIPTS, luaSource } from './scripts.js';
 
 /** One command of a round trip: a registered script or a plain command. */
 export type RedisCall =
@@ -34,7 +34,7 @@ type Callable = Record<string, (...args: (string | number)[]) => unknown>;
  * to EVAL after a restart flushed the script cache) and counts commands.
  */
 export function createBaselineRedis(redis: Redis): BaselineRedis {
-  for (const script of BASELINE_SCRIPTS) redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+  for (const script of BASELINE_SCRIPTS) redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: luaSource(script) });
   let sent = 0;
   return {
     async round(calls) {
