@@ -12,5 +12,7 @@ export * from './model/edge-codec.js';
 export * from './model/lock.js';
 export * from './model/retention.js';
 export * from './store/baseline-store.js';
+export * from './store/owner-updates.js';
+export * from './store/result-order.js';
 export * from './store/memory-store.js';
 export * from './store/batch-aggregator.js';

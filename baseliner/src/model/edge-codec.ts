@@ -1,6 +1,6 @@
 import type { Protocol, Verdict } from '@palisade/collector';
 import type { WorkloadObservation } from './baseline.js';
-import type { Edge } from './edge.js';
+import type { Edge, EdgeEvidence } from './edge.js';
 import type { Peer, WorkloadPeer } from './peer.js';
 import { parsePeerId, peerId } from './peer.js';
 
@@ -14,9 +14,14 @@ import { parsePeerId, peerId } from './peer.js';
 const PROTOCOLS: ReadonlySet<string> = new Set(['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6']);
 const VERDICTS: ReadonlySet<string> = new Set(['allowed', 'denied', 'unknown']);
 
+/** The parts of an edge's value, in order: first, last, flows, denied, verdict (a script's ARGV too). */
+export function edgeValueParts(edge: EdgeEvidence): [number, number, number, number, Verdict] {
+  return [edge.firstSeen, edge.lastSeen, edge.flows, edge.deniedFlows, edge.lastVerdict];
+}
+
 /** The value string of an edge's evidence. */
-export function encodeEdgeValue(edge: Pick<Edge, 'firstSeen' | 'lastSeen' | 'flows' | 'deniedFlows' | 'lastVerdict'>): string {
-  return `${edge.firstSeen}|${edge.lastSeen}|${edge.flows}|${edge.deniedFlows}|${edge.lastVerdict}`;
+export function encodeEdgeValue(edge: EdgeEvidence): string {
+  return edgeValueParts(edge).join('|');
 }
 
 /** Edge from its field and value; undefined when either is malformed (never written by Palisade). */
@@ -43,9 +48,14 @@ export function decodeEdge(field: string, value: string): Edge | undefined {
   };
 }
 
+/** The parts of an observation's value, in order: first, last, flows, labels-json (a script's ARGV too). */
+export function observationValueParts(observation: WorkloadObservation): [number, number, number, string] {
+  return [observation.firstSeen, observation.lastSeen, observation.flows, JSON.stringify(observation.labels)];
+}
+
 /** `first|last|flows|labels-json` of an observation. */
 export function encodeObservationValue(observation: WorkloadObservation): string {
-  return `${observation.firstSeen}|${observation.lastSeen}|${observation.flows}|${JSON.stringify(observation.labels)}`;
+  return observationValueParts(observation).join('|');
 }
 
 /** Observation from its workload id and value; undefined when malformed. */

@@ -3,9 +3,10 @@ import { BaselineAccumulator, compareStrings, mergeObservations, observationId }
 import type { Anomaly, BaselineStore, OwnerOutcome, OwnerSummary, OwnerUpdate, RefreshReport } from './baseline-store.js';
 import type { Edge } from '../model/edge.js';
 import { edgeKey, mergeEdges } from '../model/edge.js';
-import { edgeOwner } from '../model/edge-codec.js';
 import type { LockTable, LockTarget } from '../model/lock.js';
 import { lockField, lockTableFromFields } from '../model/lock.js';
+import { updatesFromBaseline } from './owner-updates.js';
+import { sortAnomalies, sortEdges } from './result-order.js';
 
 interface OwnerState {
   readonly edges: Map<string, Edge>;
@@ -154,36 +155,4 @@ export class MemoryBaselineStore implements BaselineStore {
     }
     return state;
   }
-}
-
-/**
- * The updates that merge a whole baseline: edges under their owner, each observation under its
- * own workload (a plain merge has no flow to say which owner carried it).
- */
-export function updatesFromBaseline(delta: Baseline): OwnerUpdate[] {
-  const byOwner = new Map<string, { edges: OwnerUpdate['edges'][number][]; observations: WorkloadObservation[] }>();
-  const group = (owner: string) => {
-    let entry = byOwner.get(owner);
-    if (!entry) byOwner.set(owner, (entry = { edges: [], observations: [] }));
-    return entry;
-  };
-  for (const edge of delta.edges) group(edgeOwner(edge)).edges.push({ edge, underLock: false });
-  for (const observation of delta.workloads) group(observationId(observation)).observations.push(observation);
-  return [...byOwner].map(([owner, entry]) => ({ owner, edges: entry.edges, observations: entry.observations }));
-}
-
-/** Edges sorted by edge key. */
-export function sortEdges(edges: readonly Edge[]): Edge[] {
-  return edges
-    .map((edge) => [edgeKey(edge), edge] as const)
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([, edge]) => edge);
-}
-
-/** Anomalies sorted by owner, then edge key. */
-export function sortAnomalies(anomalies: readonly Anomaly[]): Anomaly[] {
-  return anomalies
-    .map((anomaly) => [`${anomaly.owner}\u0000${edgeKey(anomaly.edge)}`, anomaly] as const)
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([, anomaly]) => anomaly);
 }

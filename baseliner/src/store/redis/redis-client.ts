@@ -8,7 +8,7 @@ export type RedisCall =
   | { readonly command: RedisCommandName; readonly args: readonly (string | number)[] };
 
 /** The plain commands the baseline store uses, and no others. */
-export type RedisCommandName = 'hgetall' | 'hset' | 'hsetnx' | 'hdel' | 'smembers' | 'sadd' | 'srem' | 'unlink' | 'get';
+export type RedisCommandName = 'hgetall' | 'hset' | 'hsetnx' | 'hdel' | 'smembers' | 'sadd' | 'unlink';
 
 /**
  * The narrow Redis interface the baseline store depends on (as BullMQ's `RedisClient`): one
