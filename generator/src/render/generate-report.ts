@@ -1,4 +1,5 @@
 import type { SynthesisResult } from '../synthesis/synthesis-result.js';
+import type { VerificationSummary } from '../verify/self-verification.js';
 
 /** What reading the input produced, as the report shows it. */
 export interface InputSummary {
@@ -13,15 +14,6 @@ export interface InputSummary {
   readonly skipped: { readonly count: number; readonly byReason: Readonly<Record<string, number>> };
   /** Flows whose endpoint was not known at all (nothing to learn from). */
   readonly unattributedFlows: number;
-}
-
-/** Counts from replaying the baseline through the evaluator (rule 19). */
-export interface VerificationSummary {
-  readonly edgesChecked: number;
-  readonly edgesAllowed: number;
-  readonly violations: number;
-  /** Workload pairs never observed talking that the policies now deny. */
-  readonly unobservedPairsDenied: number;
 }
 
 /** `report.json`: machine-readable account of one `generate` run. */

@@ -4,11 +4,19 @@ import type { Baseline } from '@palisade/baseliner';
 import { buildEvaluationModel, podsFromBaseline } from '../evaluator/model-inputs.js';
 import type { EdgeViolation } from './verify.js';
 import { countUnobservedDeniedPairs, verifyEdges } from './verify.js';
-import type { VerificationSummary } from '../render/generate-report.js';
 import { VerificationError } from '../errors.js';
 import type { SynthesisInput } from '../synthesis/policy-synthesis.js';
 import { synthesizePolicies } from '../synthesis/policy-synthesis.js';
 import type { SynthesisResult } from '../synthesis/synthesis-result.js';
+
+/** Counts from replaying the baseline through the evaluator (rule 19). */
+export interface VerificationSummary {
+  readonly edgesChecked: number;
+  readonly edgesAllowed: number;
+  readonly violations: number;
+  /** Workload pairs never observed talking that the policies now deny. */
+  readonly unobservedPairsDenied: number;
+}
 
 /** What replaying the baseline through the evaluator found. */
 export interface SelfVerification {
