@@ -1,8 +1,10 @@
 /**
  * `@palisade/collector`: the pure core. The Flow contract, identity resolution, the format
- * adapters and the pipeline that runs them, and the flow-sink interface with its in-memory
- * implementation. Nothing here loads a network client: Kafka lives behind `@palisade/collector/kafka`,
- * file and stream sources behind `/sources`, the `collect` service behind `/service`.
+ * adapters and the pipeline that runs them, the flow-sink interface with its in-memory
+ * implementation, and the embedded ingest (`generate --flows`: a file source, the pipeline, the
+ * memory sink, through the loop `collect` runs too). Nothing here loads a network client: Kafka
+ * lives behind `@palisade/collector/kafka`, the other sources behind `/sources`, the `collect`
+ * service behind `/service`.
  */
 export * from './errors.js';
 export * from './retry.js';
@@ -26,8 +28,10 @@ export * from './adapters/netobserv/netobserv.js';
 export * from './adapters/format-detectors.js';
 export * from './adapters/format-detect.js';
 export * from './pipeline/records.js';
-export * from './pipeline/read-lines.js';
 export * from './pipeline/flow-stream.js';
-export * from './pipeline/ingest.js';
+export * from './pipeline/ingest-report.js';
 export * from './sinks/sink.js';
+export * from './sinks/memory-sink.js';
 export * from './sinks/kafka/flow-topics.js';
+export * from './service/record-pump.js';
+export * from './service/embedded-ingest.js';

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FlowSchema } from '../flow/flow.js';
 import { FlowStream } from './flow-stream.js';
-import { ingestLines } from './ingest.js';
+import { ingestLines } from '../service/embedded-ingest.js';
 import { seededRandom } from '../../../test/fixtures/seeded-random.js';
 
 /**
@@ -13,7 +13,7 @@ import { seededRandom } from '../../../test/fixtures/seeded-random.js';
  * Mutations are drawn from a seeded generator, so a failure names a reproducible case.
  */
 
-const SAMPLES = '/work/shared/flows/hubble';
+const SAMPLES = resolve(process.cwd(), '../shared/flows/hubble');
 const originals = readdirSync(SAMPLES)
   .filter((name) => name.endsWith('.json'))
   .sort()

@@ -6,13 +6,12 @@ import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { AdapterOutcome, DeadLetter, RecordOrigin, StreamEvent } from './records.js';
 
 /**
- * The one ingestion core: lines → the adapter of their format → events. The long-running `collect`
- * service uses it directly; `Ingestor` (ingest.ts) is built on it and gathers every Flow until
- * `finish()`, which suits a file read once but would grow without bound in a service. Here each
- * pushed line hands back what became of it at once, and nothing is kept except the adapters' own
- * bounded state (connection tables, records held back for orientation). Blank lines are not
- * records, a line no detector recognises is a dead letter, and every other line goes to the
- * adapter of its format.
+ * The adapters stage of the one pipeline: lines → the adapter of their format → events. The
+ * `collect` service and the embedded ingest both run it, through one loop (service/record-pump.ts)
+ * that hands its events to a flow sink. Each pushed line hands back what became of it at once, and
+ * nothing is kept except the adapters' own bounded state (connection tables, records held back for
+ * orientation). Blank lines are not records, a line no detector recognises is a dead letter, and
+ * every other line goes to the adapter of its format.
  */
 
 /** Makes the adapter of one format, with the resolver shared by all of them. */

@@ -6,13 +6,14 @@ import { createCollectMetrics } from './collect-metrics.js';
 import { CollectService, type CollectLogger } from './collect-service.js';
 import { CollectConfigError } from '../errors.js';
 import { FlowStream } from '../pipeline/flow-stream.js';
-import { ingestLines } from '../pipeline/ingest.js';
+import { ingestLines } from './embedded-ingest.js';
 import { createMetricsServer, listen } from './metrics-server.js';
-import { MemoryFlowSink } from '../sinks/sink.js';
+import { MemoryFlowSink } from '../sinks/memory-sink.js';
 import { StreamSource } from '../sources/stream-source.js';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-const SAMPLE = '/work/shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json';
+const SAMPLE = path.resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
 const quiet: CollectLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('CollectService with the embedded (memory) sink', () => {

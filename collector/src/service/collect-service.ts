@@ -1,14 +1,15 @@
-import type { Flow } from '../flow/flow.js';
 import type { CollectMetrics } from './collect-metrics.js';
 import type { FlowStream } from '../pipeline/flow-stream.js';
-import type { DeadLetter, StreamEvent } from '../pipeline/records.js';
+import type { StreamEvent } from '../pipeline/records.js';
+import { pumpRecords, type PumpObserver } from './record-pump.js';
 import type { FlowSink } from '../sinks/sink.js';
 import type { RecordSource } from '../sources/record-source.js';
 
 /**
- * The `collect` service loop: a source's lines → the adapters (FlowStream) → a sink, with every
- * record counted in the metrics. Clients, metrics, logger and timers come in through options; the
- * wiring to real Kafka, Kubernetes, HTTP and signals is in collect-main.ts.
+ * The `collect` service: a source's lines → the adapters (FlowStream) → a sink, through the loop
+ * the embedded ingest shares (record-pump.ts), with every record counted in the metrics. Clients,
+ * metrics, logger and timers come in through options; the wiring to real Kafka, Kubernetes, HTTP
+ * and signals is in collect-main.ts.
  *
  * Order of shutdown (STYLE.md rule 11): stop reading, settle the records the adapters hold back,
  * flush the sink, commit the source's position, close the sink and the source.
@@ -84,19 +85,15 @@ export class CollectService {
     const timer = setInterval(() => this.checkpoint(), this.options.checkpointIntervalMs ?? 5000);
     timer.unref();
     logger.info({ source: source.name }, 'collect: reading');
+    const observer: PumpObserver = {
+      record: (format) => {
+        this.counts.recordsRead++;
+        this.count(this.readByFormat, format);
+      },
+      events: (events) => this.countEvents(events),
+    };
     try {
-      for await (const chunk of source.chunks()) {
-        const events: StreamEvent[] = [];
-        for (const { record, origin } of chunk) {
-          const result = stream.push(record, origin);
-          if (result === undefined) continue;
-          this.counts.recordsRead++;
-          this.count(this.readByFormat, result.format);
-          for (const event of result.events) events.push(event);
-        }
-        await this.deliver(events);
-      }
-      await this.deliver(stream.finish());
+      await pumpRecords(source.chunks(), stream, sink, observer);
       const position = source.position();
       await sink.flush();
       await this.checkpointing;
@@ -116,25 +113,22 @@ export class CollectService {
     }
   }
 
-  private async deliver(events: readonly StreamEvent[]): Promise<void> {
-    const { metrics, sink } = this.options;
+  /** Counts one chunk's records and events in the metrics, before the chunk goes to the sink. */
+  private countEvents(events: readonly StreamEvent[]): void {
+    const { metrics } = this.options;
     // Counted per chunk rather than per record: a labelled prom-client increment costs more than
     // a map update, and the scrape only needs the totals.
     for (const [format, count] of this.readByFormat) metrics.recordsRead.inc({ format }, count);
     this.readByFormat.clear();
     if (events.length === 0) return;
     const produced = new Map<string, number>();
-    let flows: Flow[] | undefined;
-    let letters: DeadLetter[] | undefined;
     for (const event of events) {
       switch (event.kind) {
         case 'flow':
-          (flows ??= []).push(event.flow);
           this.count(produced, event.format);
           this.counts.flowsProduced++;
           break;
         case 'dead-letter':
-          (letters ??= []).push(event.letter);
           metrics.deadLettered.inc({ format: event.letter.format ?? 'unknown' });
           this.counts.deadLettered++;
           break;
@@ -149,10 +143,6 @@ export class CollectService {
       }
     }
     for (const [format, count] of produced) metrics.flowsProduced.inc({ format }, count);
-    // Both are handed over before either is awaited, so a checkpoint taken meanwhile never counts
-    // records whose dead letters are not yet in the sink. Awaiting is the back-pressure: a full
-    // sink buffer holds the source still.
-    await Promise.all([flows ? sink.sendFlows(flows) : undefined, letters ? sink.sendDeadLetters(letters) : undefined]);
   }
 
   private count(counts: Map<string, number>, key: string): void {

@@ -1,9 +1,11 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { LineSource } from '../pipeline/read-lines.js';
 import type { SourceLine } from '../pipeline/records.js';
 import { LineCutter } from './follow-position.js';
 import { StopSignal, type RecordSource } from './record-source.js';
+
+/** What a {@link StreamSource} reads: a file path, `-` for stdin, or a named stream. */
+export type LineSource = string | { readonly name: string; readonly stream: Readable };
 
 /**
  * `file:PATH` (read once, to the end) and `stdin`: the lines of a file or a stream, numbered from

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AdapterOutcome } from '../adapter.js';
 import { createHubbleAdapter } from './hubble.js';
-import { ingestLines } from '../../pipeline/ingest.js';
+import { ingestLines } from '../../service/embedded-ingest.js';
 import { HUBBLE_SAMPLES, sampleLines } from '../testing/adapter-samples.js';
 
 /**

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter } from './records.js';
-import { ingest, ingestLines } from './ingest.js';
+import type { DeadLetter } from '../pipeline/records.js';
+import { ingest, ingestLines } from './embedded-ingest.js';
 import { HubbleFlowSchema, isHubbleFlow } from '../adapters/hubble/hubble-record.js';
 
 const TCP_SAMPLE = path.resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
