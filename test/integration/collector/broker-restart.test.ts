@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestLines, type SourceLine } from '@palisade/collector';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { startPrivateKafka } from '../../helpers/private-kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, testCollectConfig } from './collector-harness.js';
 
-const SAMPLES = '/work/shared/flows/hubble';
+const SAMPLES = resolve(process.cwd(), '../shared/flows/hubble');
 
 /** Whether a broker accepts TCP connections now. */
 function answers(broker: string): Promise<boolean> {

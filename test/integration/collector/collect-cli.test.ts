@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { decodeFlow, ingestLines } from '@palisade/collector';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { createTestKafka } from '../../helpers/kafka.js';
 import { readServiceEnv } from '../../helpers/service-env.js';
 import { freshCollectorTopics, readTopic, sortedByJson } from './collector-harness.js';
 
-const SAMPLE = '/work/shared/flows/hubble/hubble-otel__basic-sample-348-http-flows.json';
+const SAMPLE = resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-348-http-flows.json');
 
 describe('palisade collect, the command (real broker)', () => {
   it('reads stdin into Kafka, creates the topics with the partitions asked for, and exits 0 with a summary', async () => {

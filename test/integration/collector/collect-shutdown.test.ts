@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestLines } from '@palisade/collector';
@@ -12,7 +12,7 @@ import { readServiceEnv } from '../../helpers/service-env.js';
 import { fileLines, freshCollectorTopics } from './collector-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../../generator/src/cli/main.ts', import.meta.url));
-const SAMPLE = '/work/shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json';
+const SAMPLE = resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
 
 async function messagesIn(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEAD_LETTER_HEADERS, decodeFlow, ingestLines, type DeadLetter } from '@palisade/collector';
 import { readDeadLetter } from '@palisade/collector/kafka';
 import { startCollect } from '@palisade/collector/service';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';
 
-const SAMPLE = '/work/shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json';
+const SAMPLE = resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
 
 /** Malformed records of the kinds a broken exporter or a torn write produces. */
 const MALFORMED = [

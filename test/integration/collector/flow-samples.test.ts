@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { decodeFlow, flowKey, ingestLines } from '@palisade/collector';
 import { readDeadLetter } from '@palisade/collector/kafka';
 import { startCollect } from '@palisade/collector/service';
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { fileLines, freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';
 
-const FLOWS = '/work/shared/flows';
+const FLOWS = resolve(process.cwd(), '../shared/flows');
 /** Every real sample of every format (`format/file`), Hubble's first. */
 const samples = ['hubble', 'calico', 'aws-vpc-cni', 'antrea', 'netobserv'].flatMap((format) =>
   readdirSync(join(FLOWS, format))

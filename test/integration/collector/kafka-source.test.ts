@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestKafka, freshKafkaTopic } from '../../helpers/kafka.js';
 import { freshCollectorTopics, readTopic, sortedByJson, testCollectConfig } from './collector-harness.js';
 
-const SAMPLE = '/work/shared/flows/netobserv/netobserv-console-plugin__mocks_loki_flow_records.json';
+const SAMPLE = resolve(process.cwd(), '../shared/flows/netobserv/netobserv-console-plugin__mocks_loki_flow_records.json');
 
 /** The flow records of a Loki answer: what flowlogs-pipeline writes, one JSON object per Kafka message. */
 function netobservRecords(path: string): string[] {
