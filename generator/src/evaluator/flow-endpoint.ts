@@ -26,20 +26,15 @@ function podFromFlowLabels(model: EvaluationModel, endpoint: Endpoint, namespace
   const labels = endpoint.labels ?? {};
   // One made-up pod per identity, so the selecting policies are computed once, not per flow.
   const key = `${namespace}/${name}/${endpoint.ip ?? ''}/${endpoint.node ?? ''}/${JSON.stringify(labels)}`;
-  let pod = model.syntheticPods.get(key);
-  if (pod === undefined) {
-    pod = {
-      namespace,
-      name,
-      labels,
-      ips: endpoint.ip === undefined ? [] : [endpoint.ip],
-      ...(endpoint.node === undefined ? {} : { node: endpoint.node }),
-      ...(endpoint.workload === undefined ? {} : { workload: endpoint.workload }),
-      containerPorts: [],
-    };
-    model.syntheticPods.set(key, pod);
-  }
-  return pod;
+  return model.memo.syntheticPod(key, () => ({
+    namespace,
+    name,
+    labels,
+    ips: endpoint.ip === undefined ? [] : [endpoint.ip],
+    ...(endpoint.node === undefined ? {} : { node: endpoint.node }),
+    ...(endpoint.workload === undefined ? {} : { workload: endpoint.workload }),
+    containerPorts: [],
+  }));
 }
 
 /**

@@ -93,7 +93,11 @@ export interface PolicySelectorIndex {
   readonly unindexed: readonly CompiledPolicy[];
 }
 
-/** A compiled, indexed model. Build it with {@link createEvaluationModel}; treat it as read-only. */
+/**
+ * A compiled, indexed model. Build it with {@link createEvaluationModel}. Its data is read-only and
+ * never changes after it is built; the only part that fills up while the evaluator works is
+ * {@link EvaluationModel.memo}, which remembers answers derived from that data.
+ */
 export interface EvaluationModel {
   readonly namespaces: ReadonlyMap<string, EvaluationNamespace>;
   readonly pods: readonly EvaluationPod[];
@@ -112,14 +116,91 @@ export interface EvaluationModel {
    * the policies indexed under one of its own labels.
    */
   readonly selectorIndex: ReadonlyMap<string, PolicySelectorIndex>;
-  /** Memo of {@link selectingPolicies}, per pod object. */
-  readonly selectionMemo: WeakMap<EvaluationPod, SelectingPolicies>;
-  /** Memo of parsed pod IPs, per pod object. */
-  readonly ipMemo: WeakMap<EvaluationPod, readonly ParsedIp[]>;
-  /** Parsed addresses seen in connections (bounded), so replaying flows parses each address once. */
-  readonly ipCache: Map<string, ParsedIp | null>;
-  /** Pods made up from flow labels (no cluster state), reused across flows; see `flow-endpoint.ts`. */
-  readonly syntheticPods: Map<string, EvaluationPod>;
+  /**
+   * Pods made up from flow labels so far (no cluster state), reused across flows; see
+   * `flow-endpoint.ts`. A read-only view of the memo's table: only the memo adds to it.
+   */
+  readonly syntheticPods: ReadonlyMap<string, EvaluationPod>;
+  /** What the evaluator has already worked out about this model; see {@link EvaluationMemo}. */
+  readonly memo: EvaluationMemo;
+}
+
+const IP_CACHE_LIMIT = 200_000;
+
+/**
+ * The evaluator's memory for one model: answers it has already worked out, so replaying millions of
+ * flows computes each of them once. It is the only mutable part of a model, and filling it changes
+ * no result: the model's data never changes after it is built, and every entry is a pure function
+ * of that data and its key (the policies that select a pod, a pod's parsed IPs, a parsed address,
+ * the pod made up for one flow identity), so a remembered answer is the answer recomputing would
+ * give. Tables keyed by pod object are WeakMaps, so they keep no pod alive.
+ */
+export class EvaluationMemo {
+  readonly #selections = new WeakMap<EvaluationPod, SelectingPolicies>();
+  readonly #syntheticPods = new Map<string, EvaluationPod>();
+  readonly #podIps: WeakMap<EvaluationPod, readonly ParsedIp[]>;
+  readonly #addresses: Map<string, ParsedIp | null>;
+
+  /** A fresh memo, or one that shares `policyIndependent`'s parsed addresses (see {@link forOtherPolicies}). */
+  constructor(policyIndependent?: EvaluationMemo) {
+    this.#podIps = policyIndependent === undefined ? new WeakMap() : policyIndependent.#podIps;
+    this.#addresses = policyIndependent === undefined ? new Map() : policyIndependent.#addresses;
+  }
+
+  /**
+   * The memo for the same pods under another set of policies: parsed IPs do not depend on the
+   * policies and are shared; the selections (and the made-up pods they are keyed by) start afresh.
+   */
+  forOtherPolicies(): EvaluationMemo {
+    return new EvaluationMemo(this);
+  }
+
+  /** The policies that select `pod`, computed by `compute` the first time they are asked for. */
+  selection(pod: EvaluationPod, compute: (pod: EvaluationPod) => SelectingPolicies): SelectingPolicies {
+    let selection = this.#selections.get(pod);
+    if (selection === undefined) {
+      selection = compute(pod);
+      this.#selections.set(pod, selection);
+    }
+    return selection;
+  }
+
+  /** The valid IPs of a pod, parsed once per pod. */
+  podIps(pod: EvaluationPod): readonly ParsedIp[] {
+    let ips = this.#podIps.get(pod);
+    if (ips === undefined) {
+      ips = pod.ips.map(parseIp).filter((ip): ip is ParsedIp => ip !== undefined);
+      this.#podIps.set(pod, ips);
+    }
+    return ips;
+  }
+
+  /** An address seen in a connection, parsed once while it stays in the bounded table. */
+  address(text: string): ParsedIp | undefined {
+    let parsed = this.#addresses.get(text);
+    if (parsed === undefined) {
+      // Cleared when full rather than LRU: flows repeat their addresses in bursts, and a miss only costs a parse.
+      if (this.#addresses.size >= IP_CACHE_LIMIT) this.#addresses.clear();
+      parsed = parseIp(text) ?? null;
+      this.#addresses.set(text, parsed);
+    }
+    return parsed ?? undefined;
+  }
+
+  /** The pod made up for one flow identity (`key`), built by `make` the first time. */
+  syntheticPod(key: string, make: () => EvaluationPod): EvaluationPod {
+    let pod = this.#syntheticPods.get(key);
+    if (pod === undefined) {
+      pod = make();
+      this.#syntheticPods.set(key, pod);
+    }
+    return pod;
+  }
+
+  /** The made-up pods so far, read-only. */
+  get syntheticPods(): ReadonlyMap<string, EvaluationPod> {
+    return this.#syntheticPods;
+  }
 }
 
 /** Raised for a policy the API server would reject; names the policy and the field. */
@@ -284,6 +365,7 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
   const podsByIp = new Map<string, EvaluationPod[]>();
   const podsByWorkload = new Map<string, EvaluationPod[]>();
   const podsByNamespace = new Map<string, EvaluationPod[]>();
+  const memo = new EvaluationMemo();
   for (const pod of input.pods) {
     podsByName.set(`${pod.namespace}/${pod.name}`, pod);
     pushTo(podsByNamespace, pod.namespace, pod);
@@ -300,10 +382,8 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
     podsByWorkload,
     podsByNamespace,
     selectorIndex,
-    selectionMemo: new WeakMap(),
-    ipMemo: new WeakMap(),
-    ipCache: new Map(),
-    syntheticPods: new Map(),
+    syntheticPods: memo.syntheticPods,
+    memo,
   };
 }
 
@@ -313,44 +393,30 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
  */
 export function withPolicies(model: EvaluationModel, policies: readonly V1NetworkPolicy[]): EvaluationModel {
   const other = createEvaluationModel({ namespaces: [], pods: [], policies });
+  const memo = model.memo.forOtherPolicies();
   return {
     ...model,
     policies: other.policies,
     policiesByNamespace: other.policiesByNamespace,
     selectorIndex: other.selectorIndex,
-    selectionMemo: new WeakMap(),
-    syntheticPods: new Map(),
+    syntheticPods: memo.syntheticPods,
+    memo,
   };
 }
-
 
 /** Labels of a namespace; a namespace missing from the model still carries its name label. */
 export function namespaceLabels(model: EvaluationModel, namespace: string): Readonly<Record<string, string>> {
   return model.namespaces.get(namespace)?.labels ?? { [NAMESPACE_NAME_LABEL]: namespace };
 }
 
-const IP_CACHE_LIMIT = 200_000;
-
-/** Parses an address seen in a connection, through the model's bounded cache. */
+/** Parses an address seen in a connection, through the model's memo. */
 export function cachedIp(model: EvaluationModel, text: string): ParsedIp | undefined {
-  let parsed = model.ipCache.get(text);
-  if (parsed === undefined) {
-    // Cleared when full rather than LRU: flows repeat their addresses in bursts, and a miss only costs a parse.
-    if (model.ipCache.size >= IP_CACHE_LIMIT) model.ipCache.clear();
-    parsed = parseIp(text) ?? null;
-    model.ipCache.set(text, parsed);
-  }
-  return parsed ?? undefined;
+  return model.memo.address(text);
 }
 
 /** Parsed IPs of a pod (memoized). */
 export function podIps(model: EvaluationModel, pod: EvaluationPod): readonly ParsedIp[] {
-  let ips = model.ipMemo.get(pod);
-  if (ips === undefined) {
-    ips = pod.ips.map(parseIp).filter((ip): ip is ParsedIp => ip !== undefined);
-    model.ipMemo.set(pod, ips);
-  }
-  return ips;
+  return model.memo.podIps(pod);
 }
 
 /**
@@ -358,8 +424,10 @@ export function podIps(model: EvaluationModel, pod: EvaluationPod): readonly Par
  * pod). A pod is isolated for a direction exactly when this list is non-empty.
  */
 export function selectingPolicies(model: EvaluationModel, pod: EvaluationPod): SelectingPolicies {
-  const memo = model.selectionMemo.get(pod);
-  if (memo !== undefined) return memo;
+  return model.memo.selection(pod, (selected) => policiesSelecting(model, selected));
+}
+
+function policiesSelecting(model: EvaluationModel, pod: EvaluationPod): SelectingPolicies {
   const index = model.selectorIndex.get(pod.namespace);
   const matching: CompiledPolicy[] = [];
   if (index !== undefined) {
@@ -370,10 +438,8 @@ export function selectingPolicies(model: EvaluationModel, pod: EvaluationPod): S
     // Back to namespace/name order, so the first matching rule is the same however it was found.
     matching.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
-  const selection = {
+  return {
     ingress: matching.filter((policy) => policy.ingress !== undefined),
     egress: matching.filter((policy) => policy.egress !== undefined),
   };
-  model.selectionMemo.set(pod, selection);
-  return selection;
 }
