@@ -38,21 +38,44 @@ export function commonLabels(
   a: Readonly<Record<string, string>>,
   b: Readonly<Record<string, string>>,
 ): Record<string, string> {
-  const common: Record<string, string> = {};
-  for (const [key, value] of Object.entries(a)) if (b[key] === value) common[key] = value;
+  const common = { ...a };
+  keepCommonLabels(common, b);
   return common;
 }
 
-/** Merges two observations of the same workload. */
+/** The evidence of an observation: everything but the workload it is about. */
+export type ObservationEvidence = Pick<WorkloadObservation, 'labels' | 'firstSeen' | 'lastSeen' | 'flows'>;
+
+/** Observation evidence being summed in place (the pre-aggregation's accumulators). */
+export interface MutableObservationEvidence {
+  readonly labels: Record<string, string>;
+  firstSeen: number;
+  lastSeen: number;
+  flows: number;
+}
+
+/**
+ * The one merge rule of observations: the labels both carry with the same value, min/max of times,
+ * sum of flows. Adds `other` into `into` in place (its labels object too), so the hot path sums
+ * without a new object per flow. The upsert script (`store/redis/scripts/upsert-owner.lua`) is the
+ * same rule for stored values.
+ */
+export function mergeObservationEvidence(into: MutableObservationEvidence, other: ObservationEvidence): void {
+  keepCommonLabels(into.labels, other.labels);
+  into.firstSeen = Math.min(into.firstSeen, other.firstSeen);
+  into.lastSeen = Math.max(into.lastSeen, other.lastSeen);
+  into.flows += other.flows;
+}
+
+/** Merges two observations of the same workload (see {@link mergeObservationEvidence}). */
 export function mergeObservations(a: WorkloadObservation, b: WorkloadObservation): WorkloadObservation {
-  return {
-    namespace: a.namespace,
-    workload: a.workload,
-    labels: commonLabels(a.labels, b.labels),
-    firstSeen: Math.min(a.firstSeen, b.firstSeen),
-    lastSeen: Math.max(a.lastSeen, b.lastSeen),
-    flows: a.flows + b.flows,
-  };
+  const merged = { namespace: a.namespace, workload: a.workload, labels: { ...a.labels }, firstSeen: a.firstSeen, lastSeen: a.lastSeen, flows: a.flows };
+  mergeObservationEvidence(merged, b);
+  return merged;
+}
+
+function keepCommonLabels(labels: Record<string, string>, other: Readonly<Record<string, string>>): void {
+  for (const key of Object.keys(labels)) if (other[key] !== labels[key]) delete labels[key];
 }
 
 /**

@@ -102,6 +102,10 @@ export function edgeOwner(edge: Pick<Edge, 'source' | 'destination'>): string {
 
 /** Owner id of an edge between two peers (see {@link edgeOwner}). */
 export function ownerOfPeers(source: Peer, destination: Peer): string {
-  if (destination.kind === 'workload' || source.kind !== 'workload') return peerId(destination);
-  return peerId(source);
+  return peerId(ownerSide(source, destination) === 'destination' ? destination : source);
+}
+
+/** Which side of an edge between two peers owns it (see {@link edgeOwner}). */
+export function ownerSide(source: Peer, destination: Peer): 'source' | 'destination' {
+  return destination.kind === 'workload' || source.kind !== 'workload' ? 'destination' : 'source';
 }

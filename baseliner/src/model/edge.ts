@@ -27,7 +27,12 @@ export interface Edge {
 
 /** Identity of an edge: `source|destination|protocol|port`. */
 export function edgeKey(edge: Pick<Edge, 'source' | 'destination' | 'protocol' | 'port'>): string {
-  return `${peerId(edge.source)}|${peerId(edge.destination)}|${edge.protocol}|${edge.port ?? ''}`;
+  return edgeKeyOfIds(peerId(edge.source), peerId(edge.destination), edge.protocol, edge.port);
+}
+
+/** {@link edgeKey} from peer ids already at hand (the pre-aggregation computes each id once per flow). */
+export function edgeKeyOfIds(sourceId: string, destinationId: string, protocol: Protocol, port: number | undefined): string {
+  return `${sourceId}|${destinationId}|${protocol}|${port ?? ''}`;
 }
 
 const VERDICT_RANK: Readonly<Record<Verdict, number>> = { allowed: 0, unknown: 1, denied: 2 };

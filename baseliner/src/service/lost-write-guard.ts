@@ -1,7 +1,4 @@
-import type { BaselineStore } from '../store/baseline-store.js';
-import type { FlowConsumer } from './flow-consumer.js';
-import type { BaselinerLogger } from './logger.js';
-import type { RetryingCalls } from './retrying-calls.js';
+import type { StoredOffsetDependencies } from './partition-resume.js';
 
 /**
  * The guard against a store that lost acknowledged writes. A Redis that crashed without persisting
@@ -21,16 +18,8 @@ export interface LostWriteGuard {
   storeLostWrites(): Promise<boolean>;
 }
 
-/** Dependencies of {@link createLostWriteGuard}. */
-export interface LostWriteGuardOptions {
-  readonly store: Pick<BaselineStore, 'partitionOffsets'>;
-  readonly consumer: Pick<FlowConsumer, 'seek'>;
-  readonly logger: BaselinerLogger;
-  readonly calls: RetryingCalls;
-}
-
 /** A guard with nothing recorded yet. */
-export function createLostWriteGuard(options: LostWriteGuardOptions): LostWriteGuard {
+export function createLostWriteGuard(options: StoredOffsetDependencies): LostWriteGuard {
   const { store, consumer, logger, calls } = options;
   /** Per topic, per partition: the next offset this process last recorded in the store. */
   const recorded = new Map<string, Map<number, number>>();

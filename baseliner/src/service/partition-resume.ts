@@ -3,8 +3,11 @@ import type { FlowConsumer } from './flow-consumer.js';
 import type { BaselinerLogger } from './logger.js';
 import type { RetryingCalls } from './retrying-calls.js';
 
-/** What resuming assigned partitions talks to. */
-export interface PartitionResumeDependencies {
+/**
+ * What reading the stored partition offsets and moving the consumer to them takes: resuming
+ * assigned partitions, and the lost-write guard.
+ */
+export interface StoredOffsetDependencies {
   readonly store: Pick<BaselineStore, 'partitionOffsets'>;
   readonly consumer: Pick<FlowConsumer, 'seek'>;
   readonly logger: BaselinerLogger;
@@ -16,7 +19,7 @@ export interface PartitionResumeDependencies {
  * group's commit (a crash before the commit) or behind it (Redis restored from an older AOF); both
  * are exact with stored offsets. When they cannot be read the group's offsets stand.
  */
-export async function resumeFromStoredOffsets(assignment: ReadonlyMap<string, readonly number[]>, dependencies: PartitionResumeDependencies): Promise<void> {
+export async function resumeFromStoredOffsets(assignment: ReadonlyMap<string, readonly number[]>, dependencies: StoredOffsetDependencies): Promise<void> {
   const { store, consumer, logger, calls } = dependencies;
   try {
     for (const [topic, partitions] of assignment) {

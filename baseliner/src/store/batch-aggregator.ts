@@ -1,9 +1,11 @@
 import type { Endpoint, Flow, Protocol } from '@palisade/collector';
 import { decodeFlow } from '@palisade/collector';
-import type { WorkloadObservation } from '../model/baseline.js';
+import type { MutableObservationEvidence, ObservationEvidence, WorkloadObservation } from '../model/baseline.js';
+import { mergeObservationEvidence } from '../model/baseline.js';
 import type { OwnerUpdate } from './baseline-store.js';
 import type { Edge, EdgeEvidence, MutableEdgeEvidence } from '../model/edge.js';
-import { mergeEdgeEvidence } from '../model/edge.js';
+import { edgeKeyOfIds, mergeEdgeEvidence } from '../model/edge.js';
+import { ownerSide } from '../model/edge-codec.js';
 import type { LockTable } from '../model/lock.js';
 import { isEdgeUnderLock } from '../model/lock.js';
 import type { Peer, WorkloadPeer } from '../model/peer.js';
@@ -18,25 +20,37 @@ interface EdgeSum extends MutableEdgeEvidence {
 }
 
 /** An observation being accumulated; its labels shrink in place to the common ones. */
-interface ObservationSum {
+interface ObservationSum extends MutableObservationEvidence {
   readonly peer: WorkloadPeer;
-  readonly labels: Record<string, string>;
-  firstSeen: number;
-  lastSeen: number;
-  flows: number;
+}
+
+/** The peers of a flow's two sides, and their ids, computed once per flow. */
+interface FlowPeers {
+  readonly source: Peer;
+  readonly destination: Peer;
+  readonly sourceId: string;
+  readonly destinationId: string;
+}
+
+/** The peers of a flow; undefined when a side names no peer (nothing to learn from). */
+function flowPeers(flow: Flow): FlowPeers | undefined {
+  const source = peerOfEndpoint(flow.source);
+  const destination = peerOfEndpoint(flow.destination);
+  if (source === undefined || destination === undefined) return undefined;
+  return { source, destination, sourceId: peerId(source), destinationId: peerId(destination) };
 }
 
 /**
  * The fold of `edge-fold.ts` (`foldFlowInto`), specialised for the hot path: the same edges and
- * observations, with in-place sums instead of a new merged object per flow. The aggregator's
- * tests hold it to `foldFlows`.
+ * observations, with in-place sums (`mergeEdgeEvidence`, `mergeObservationEvidence`) instead of a
+ * new merged object per flow. The aggregator's tests hold it to `foldFlows`.
  */
 class GroupFold {
   readonly edges = new Map<string, EdgeSum>();
   readonly observations = new Map<string, ObservationSum>();
 
-  add(flow: Flow, source: Peer, destination: Peer, sourceId: string, destinationId: string): void {
-    const key = `${sourceId}|${destinationId}|${flow.protocol}|${flow.port ?? ''}`;
+  add(flow: Flow, { source, destination, sourceId, destinationId }: FlowPeers): void {
+    const key = edgeKeyOfIds(sourceId, destinationId, flow.protocol, flow.port);
     const denied = flow.verdict === 'denied' ? flow.count : 0;
     const evidence: EdgeEvidence = { firstSeen: flow.time, lastSeen: flow.time, flows: flow.count, deniedFlows: denied, lastVerdict: flow.verdict };
     const edge = this.edges.get(key);
@@ -47,16 +61,10 @@ class GroupFold {
   }
 
   private observe(endpoint: Endpoint, peer: WorkloadPeer, id: string, flow: Flow): void {
-    const labels = endpoint.labels ?? {};
+    const evidence: ObservationEvidence = { labels: endpoint.labels ?? {}, firstSeen: flow.time, lastSeen: flow.time, flows: flow.count };
     const known = this.observations.get(id);
-    if (known === undefined) {
-      this.observations.set(id, { peer, labels: { ...labels }, firstSeen: flow.time, lastSeen: flow.time, flows: flow.count });
-      return;
-    }
-    if (flow.time < known.firstSeen) known.firstSeen = flow.time;
-    if (flow.time > known.lastSeen) known.lastSeen = flow.time;
-    known.flows += flow.count;
-    for (const key in known.labels) if (labels[key] !== known.labels[key]) delete known.labels[key];
+    if (known === undefined) this.observations.set(id, { peer, ...evidence, labels: { ...evidence.labels } });
+    else mergeObservationEvidence(known, evidence);
   }
 
   edgeList(): Edge[] {
@@ -136,19 +144,16 @@ export class BatchAggregator {
    */
   add(flow: Flow, position: MessagePosition, encoded?: Buffer | string): boolean {
     if (!this.take(position)) return false;
-    const destination = peerOfEndpoint(flow.destination);
-    const source = peerOfEndpoint(flow.source);
-    if (destination === undefined || source === undefined) return false;
-    const sourceId = peerId(source);
-    const destinationId = peerId(destination);
-    const owner = destination.kind === 'workload' || source.kind !== 'workload' ? destinationId : sourceId; // edgeOwner
+    const peers = flowPeers(flow);
+    if (peers === undefined) return false;
+    const owner = ownerSide(peers.source, peers.destination) === 'destination' ? peers.destinationId : peers.sourceId;
     const key = `${position.topic}\u0000${position.partition}\u0000${owner}`;
     let group = this.groups.get(key);
     if (!group) {
       group = { topic: position.topic, partition: position.partition, owner, fold: new GroupFold(), firstOffset: position.offset, lastOffset: position.offset, flows: [] };
       this.groups.set(key, group);
     }
-    group.fold.add(flow, source, destination, sourceId, destinationId);
+    group.fold.add(flow, peers);
     group.firstOffset = Math.min(group.firstOffset, position.offset);
     group.lastOffset = Math.max(group.lastOffset, position.offset);
     group.flows.push({ offset: position.offset, flow: encoded ?? flow });
@@ -224,9 +229,8 @@ function pending(group: Group, locks: LockTable): PendingUpdate {
       const fold = new GroupFold();
       for (const entry of rest) {
         const flow = decodedFlow(entry.flow);
-        const source = peerOfEndpoint(flow.source) as Peer;
-        const destination = peerOfEndpoint(flow.destination) as Peer;
-        fold.add(flow, source, destination, peerId(source), peerId(destination));
+        // It was folded once already, so both sides name a peer.
+        fold.add(flow, flowPeers(flow) as FlowPeers);
       }
       // reduce, not Math.min(...): one owner may have more offsets than a call has arguments
       const firstOffset = rest.reduce((min, entry) => Math.min(min, entry.offset), Infinity);
