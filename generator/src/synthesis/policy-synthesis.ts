@@ -1,15 +1,14 @@
 import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
-import type { ClusterState, LabelSelector, PortProtocol } from '@palisade/collector';
-import { isPortProtocol } from '@palisade/collector';
-import type { Baseline, Edge, WorkloadPeer } from '@palisade/baseliner';
+import type { ClusterState, LabelSelector } from '@palisade/collector';
+import type { Baseline, Edge } from '@palisade/baseliner';
 import { compareStrings, peerId, teachingFlows } from '@palisade/baseliner';
 import { RefusedError } from '../errors.js';
 import { defaultDenyPolicies } from './default-deny.js';
-import { FALLBACK_DNS } from './dns-servers.js';
-import { GrantSet } from './grant-set.js';
-import { listenerPort } from './listener-port.js';
+import { groupBy } from './group-by.js';
 import { EVIDENCE_ANNOTATION, MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from './policy-labels.js';
-import { selectorPeer, toV1Selector, workloadPeer } from './policy-peers.js';
+import type { PolicyDraft } from './policy-draft.js';
+import { draftPolicy } from './policy-draft.js';
+import { toV1Selector } from './policy-peers.js';
 import type { PortKey } from './policy-ports.js';
 import { portLabel } from './policy-ports.js';
 import { policyNamesForNamespace } from './policy-name.js';
@@ -19,8 +18,6 @@ import type { SynthesisOptions } from './synthesis-options.js';
 import type { Direction, PolicyPlan, RuleEvidence, SynthesisResult, SynthesisWarning } from './synthesis-result.js';
 import { edgeEvidence } from './synthesis-result.js';
 import type { KnownWorkload } from './workload-catalog.js';
-import { addWorldEgress, addWorldIngress } from './world-peers.js';
-import { hostCidr, sortCidrs } from './world-cidrs.js';
 
 export { EVIDENCE_ANNOTATION, MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from './policy-labels.js';
 
@@ -81,240 +78,6 @@ export function synthesizePolicies(input: SynthesisInput): SynthesisResult {
     });
   }
   return { policies: [...policies, ...defaultDenies], warnings: sortWarnings(warnings), blockedAttempts, excludedWorkloads };
-}
-
-/** A direction left unisolated, and why. */
-interface OpenDirection {
-  readonly reason: string;
-  readonly code: SynthesisWarning['code'];
-  readonly edges: readonly Edge[];
-}
-
-/** A policy before it has a name. */
-interface PolicyDraft {
-  readonly selector?: LabelSelector;
-  readonly ingress?: GrantSet;
-  readonly egress?: GrantSet;
-  readonly warnings: SynthesisWarning[];
-}
-
-function draftPolicy(subject: KnownWorkload, inbound: readonly Edge[], outbound: readonly Edge[], context: SynthesisContext): PolicyDraft {
-  const { options } = context;
-  const warnings: SynthesisWarning[] = [];
-  const selection = context.selection(subject.id);
-  if (!selection.ok) {
-    warnings.push({
-      code: 'unselectable-workload',
-      severity: 'warning',
-      workload: subject.id,
-      message: `no policy for ${subject.id}: ${selection.reason}${selection.conflicts.length ? ` (would also select ${selection.conflicts.join(', ')})` : ''}`,
-    });
-    return { warnings };
-  }
-  if (selection.narrowed) {
-    warnings.push({
-      code: 'unselectable-workload',
-      severity: 'info',
-      workload: subject.id,
-      message: `the selector of ${subject.id} was narrowed with extra pod labels so it selects no other workload's pods (rule 6)`,
-    });
-  }
-
-  const ingress = new GrantSet();
-  const egress = new GrantSet();
-  const ingressOpen: OpenDirection[] = [];
-  const egressOpen: OpenDirection[] = [];
-  const icmp: Edge[] = [];
-  const worldIngress: Edge[] = [];
-  const worldEgress: Edge[] = [];
-
-  for (const edge of inbound) {
-    if (edge.port === undefined || !isPortProtocol(edge.protocol)) {
-      icmp.push(edge);
-      continue;
-    }
-    const port = resolvePort(subject, edge.protocol, edge.port, context, warnings, edge);
-    const source = edge.source;
-    switch (source.kind) {
-      case 'workload': {
-        const peer = workloadPeer(source, subject.namespace, context);
-        if (peer === undefined) ingressOpen.push(unselectablePeerOpening(source, edge));
-        else ingress.add(`w:${peerId(source)}`, peer, peerId(source), [port], [edge]);
-        break;
-      }
-      case 'world':
-        worldIngress.push(edge);
-        break;
-      case 'host':
-        // Traffic from a pod's own node (kubelet probes) is always allowed by the API: no rule.
-        break;
-      case 'node':
-        if (options.nodeCidrs.length > 0) addNodeCidrs(ingress, options.nodeCidrs, port, edge);
-        else ingressOpen.push({ code: 'node-traffic', reason: 'it receives traffic from other nodes (NodePort with externalTrafficPolicy: Cluster, health checks)', edges: [edge] });
-        break;
-      case 'apiserver':
-        for (const cidr of apiserverCidrs(edge, context)) ingress.add(`c:${cidr}`, { ipBlock: { cidr } }, `apiserver:${cidr}`, [port], [edge]);
-        break;
-    }
-  }
-  addWorldIngress(ingress, worldIngress, subject, context, warnings);
-
-  for (const edge of outbound) {
-    if (edge.port === undefined || !isPortProtocol(edge.protocol)) {
-      icmp.push(edge);
-      continue;
-    }
-    const destination = edge.destination;
-    switch (destination.kind) {
-      case 'workload': {
-        const peer = workloadPeer(destination, subject.namespace, context);
-        const port = resolvePort(context.known(peerId(destination)), edge.protocol, edge.port, context, warnings, edge);
-        if (peer === undefined) egressOpen.push(unselectablePeerOpening(destination, edge));
-        else egress.add(`w:${peerId(destination)}`, peer, peerId(destination), [port], [edge]);
-        break;
-      }
-      case 'world':
-        worldEgress.push(edge);
-        break;
-      case 'host':
-      case 'node': {
-        if (destination.ip !== undefined && context.dns.nodeLocalAddresses.includes(destination.ip) && edge.port === 53) break; // the DNS rule covers it
-        const port = { protocol: edge.protocol, port: edge.port };
-        if (options.nodeCidrs.length > 0) addNodeCidrs(egress, options.nodeCidrs, port, edge);
-        else
-          egressOpen.push({
-            code: destination.kind === 'host' ? 'host-traffic' : 'node-traffic',
-            reason: `it sends traffic to ${destination.kind === 'host' ? 'its node or a host-network pod' : 'another node'}, which no selector can name`,
-            edges: [edge],
-          });
-        break;
-      }
-      case 'apiserver': {
-        const ports = context.apiserver?.ports ?? [{ protocol: edge.protocol, port: edge.port }];
-        for (const cidr of apiserverCidrs(edge, context)) egress.add(`c:${cidr}`, { ipBlock: { cidr } }, `apiserver:${cidr}`, ports, [edge]);
-        break;
-      }
-    }
-  }
-  addWorldEgress(egress, worldEgress, context);
-  if (egressOpen.length === 0) addDns(egress, context, subject, warnings, egressOpen);
-
-  warnings.push(...openingWarnings(subject, 'ingress', ingressOpen), ...openingWarnings(subject, 'egress', egressOpen));
-  if (icmp.length > 0) {
-    warnings.push({
-      code: 'icmp-not-expressible',
-      severity: 'warning',
-      workload: subject.id,
-      message: `${subject.id} exchanges ICMP, which NetworkPolicy cannot express: an isolated direction blocks it`,
-      edges: icmp.map(edgeEvidence),
-    });
-  }
-  if (inbound.some((edge) => edge.source.kind === 'apiserver') || outbound.some((edge) => edge.destination.kind === 'apiserver')) {
-    warnings.push({
-      code: 'apiserver-cilium',
-      severity: 'info',
-      workload: subject.id,
-      message: `${subject.id} talks to the API server: allowed by an ipBlock of its endpoints (rule 12); Cilium cannot match the API server with a NetworkPolicy ipBlock, use a CiliumNetworkPolicy toEntities: kube-apiserver there`,
-    });
-  }
-  if (ingressOpen.length > 0 && egressOpen.length > 0) {
-    warnings.push({
-      code: 'both-directions-open',
-      severity: 'warning',
-      workload: subject.id,
-      message: `no policy for ${subject.id}: both its ingress and its egress must stay unisolated`,
-    });
-    return { warnings };
-  }
-  return {
-    selector: selection.selector,
-    ...(ingressOpen.length === 0 ? { ingress } : {}),
-    ...(egressOpen.length === 0 ? { egress } : {}),
-    warnings,
-  };
-}
-
-function resolvePort(
-  destination: KnownWorkload,
-  protocol: PortProtocol,
-  port: number,
-  context: SynthesisContext,
-  warnings: SynthesisWarning[],
-  edge: Edge,
-): PortKey {
-  const resolved = listenerPort(destination, protocol, port, context.cluster);
-  if (resolved.viaService !== undefined) {
-    warnings.push({
-      code: 'service-port-translated',
-      severity: 'info',
-      workload: destination.id,
-      message: `${protocol}/${port} is a port of Service ${resolved.viaService}; the rule names the pods' port ${protocol}/${resolved.port} (rule 8)`,
-      edges: [edgeEvidence(edge)],
-    });
-  }
-  return { protocol, port: resolved.port };
-}
-
-function unselectablePeerOpening(peer: WorkloadPeer, edge: Edge): OpenDirection {
-  return {
-    code: 'unselectable-peer',
-    reason: `its peer ${peerId(peer)} cannot be selected without also admitting another workload (rule 6)`,
-    edges: [edge],
-  };
-}
-
-function addNodeCidrs(grants: GrantSet, nodeCidrs: readonly string[], port: PortKey, edge: Edge): void {
-  for (const cidr of sortCidrs(nodeCidrs)) grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `node:${cidr}`, [port], [edge]);
-}
-
-function apiserverCidrs(edge: Edge, context: SynthesisContext): string[] {
-  const peer = edge.source.kind === 'apiserver' ? edge.source : edge.destination;
-  const addresses = context.apiserver?.addresses ?? (peer.kind === 'apiserver' && peer.ip ? [peer.ip] : []);
-  return sortCidrs(addresses.map(hostCidr));
-}
-
-/** The cluster DNS on UDP and TCP 53 (and observed DNS ports), for every egress-isolated workload (rule 10). */
-function addDns(grants: GrantSet, context: SynthesisContext, subject: KnownWorkload, warnings: SynthesisWarning[], egressOpen: OpenDirection[]): void {
-  const { dns } = context;
-  if (dns.fallback) {
-    grants.add(
-      `w:dns-fallback`,
-      selectorPeer(FALLBACK_DNS.namespace, { matchLabels: FALLBACK_DNS.labels }, subject.namespace),
-      `${FALLBACK_DNS.namespace}/k8s-app=kube-dns`,
-      dns.ports,
-      [],
-    );
-    warnings.push({
-      code: 'dns-fallback',
-      severity: 'warning',
-      workload: subject.id,
-      message: `neither the cluster state nor the flows showed the cluster DNS; ${subject.id} may reach pods labelled k8s-app: kube-dns in kube-system on port 53 (rule 10 fallback)`,
-    });
-  }
-  for (const id of dns.workloads) {
-    const known = context.known(id);
-    const peer = workloadPeer({ kind: 'workload', namespace: known.namespace, workload: known.workload }, subject.namespace, context);
-    if (peer === undefined) {
-      egressOpen.push({ code: 'unselectable-peer', reason: `the DNS workload ${id} cannot be selected safely (rule 6)`, edges: [] });
-      continue;
-    }
-    grants.add(`w:${id}`, peer, id, dns.ports, []);
-  }
-  for (const address of dns.nodeLocalAddresses) {
-    const cidr = hostCidr(address);
-    grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `node-local-dns:${cidr}`, dns.ports, []);
-  }
-}
-
-function openingWarnings(subject: KnownWorkload, direction: Direction, openings: readonly OpenDirection[]): SynthesisWarning[] {
-  const byCode = groupBy(openings, (opening) => opening.code);
-  return [...byCode.entries()].map(([code, group]) => ({
-    code: code as SynthesisWarning['code'],
-    severity: 'warning' as const,
-    workload: subject.id,
-    message: `${direction} of ${subject.id} stays unisolated: ${[...new Set(group.map((opening) => opening.reason))].join('; ')}`,
-    edges: group.flatMap((opening) => opening.edges).map(edgeEvidence),
-  }));
 }
 
 function nameAndBuild(drafts: readonly { subject: KnownWorkload; draft: PolicyDraft }[], context: SynthesisContext): PolicyPlan[] {
@@ -408,16 +171,3 @@ function sortWarnings(warnings: readonly SynthesisWarning[]): SynthesisWarning[]
     (a, b) => compareStrings(a.workload ?? '', b.workload ?? '') || compareStrings(a.code, b.code) || compareStrings(a.message, b.message),
   );
 }
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (key === undefined) continue;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [item]);
-    else group.push(item);
-  }
-  return groups;
-}
-
