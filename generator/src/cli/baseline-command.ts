@@ -1,15 +1,12 @@
 import { Command, Option } from 'commander';
-import yaml from 'js-yaml';
-import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary } from '@palisade/baseliner';
-import { BaselinerError, DEFAULT_RETENTION_MS, edgeKey, expiryCutoff, parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
-import { parseBaselinerSettings, runBaselinerService } from '@palisade/baseliner/service';
-import { InputError, CliError } from '../errors.js';
+import type { LockTarget } from '@palisade/baseliner';
+import { parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
+import { approveAnomalies, lockBaseline, runBaselineService, showBaseline, unlockBaseline, refreshBaseline } from '../app/baseline.js';
+import { InputError } from '../errors.js';
+import type { BaselineOutput } from './baseline-render.js';
+import { renderApproved, renderRefreshReport, renderView } from './baseline-render.js';
 import type { CommandContext } from './command-context.js';
-import { withRedisStore } from '../app/redis-store.js';
 import { redisSettingsFromFlags } from './flags/redis-flags.js';
-
-/** The baseliner service could not start or stopped on an error (Kafka or Redis). */
-export class BaselinerServiceError extends CliError {}
 
 const addRedisOptions = (command: Command): Command =>
   command
@@ -32,47 +29,6 @@ function lockTarget(flags: Record<string, unknown>): LockTarget {
     return { kind: 'namespace', namespace };
   }
   return { kind: 'workload', workload: workloadFlag(workload as string) };
-}
-
-const formatTime = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
-const edgeLine = (edge: Edge) =>
-  `${peerId(edge.source)} -> ${peerId(edge.destination)} ${edge.protocol}${edge.port === undefined ? '' : `/${edge.port}`}  flows=${edge.flows} denied=${edge.deniedFlows} first=${formatTime(edge.firstSeen)} last=${formatTime(edge.lastSeen)} verdict=${edge.lastVerdict}`;
-
-/** What `baseline show` prints, as data. */
-export interface BaselineView {
-  readonly owners: readonly OwnerSummary[];
-  readonly locks: { readonly namespaces: Record<string, number>; readonly workloads: Record<string, number> };
-  readonly edges: readonly Edge[];
-  readonly anomalies: readonly Anomaly[];
-}
-
-/** The view of the stored baseline, restricted to edges into or out of `workload` when given. */
-export async function readBaselineView(store: BaselineStore, workload?: string): Promise<BaselineView> {
-  const touches = (edge: Edge) => workload === undefined || peerId(edge.source) === workload || peerId(edge.destination) === workload;
-  const [baseline, owners, anomalies, locks] = [await store.read(), await store.owners(), await store.anomalies(), await store.locks()];
-  return {
-    owners: owners.filter((owner) => workload === undefined || owner.owner === workload),
-    locks: { namespaces: Object.fromEntries(locks.namespaces), workloads: Object.fromEntries(locks.workloads) },
-    edges: baseline.edges.filter(touches),
-    anomalies: anomalies.filter((anomaly) => touches(anomaly.edge)),
-  };
-}
-
-function renderView(view: BaselineView, output: string): string {
-  if (output === 'json') return `${JSON.stringify(view, null, 2)}\n`;
-  if (output === 'yaml') return yaml.dump(JSON.parse(JSON.stringify(view)), { lineWidth: -1, noRefs: true, sortKeys: false });
-  const lines = [`${view.edges.length} edges, ${view.anomalies.length} anomalies, ${view.owners.length} owners`];
-  const locked = [...Object.keys(view.locks.namespaces).map((ns) => `namespace ${ns}`), ...Object.keys(view.locks.workloads)];
-  if (locked.length > 0) lines.push(`locked: ${locked.join(', ')}`);
-  lines.push('', 'OWNER  WINDOW-START  EDGES  ANOMALIES');
-  for (const owner of view.owners) lines.push(`${owner.owner}  ${formatTime(owner.windowStart)}  ${owner.edges}  ${owner.anomalies}`);
-  lines.push('', 'EDGES');
-  for (const edge of view.edges) lines.push(`  ${edgeLine(edge)}`);
-  if (view.anomalies.length > 0) {
-    lines.push('', 'ANOMALIES (first seen under a lock; palisade baseline approve)');
-    for (const anomaly of view.anomalies) lines.push(`  ${edgeLine(anomaly.edge)}`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text').env('PALISADE_OUTPUT');
@@ -100,19 +56,7 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--rebalance-timeout <ms>', 'Kafka group rebalance timeout').env('PALISADE_KAFKA_REBALANCE_TIMEOUT_MS'))
       .addHelpText('after', '\nKafka TLS/SASL and Redis AUTH/TLS come from PALISADE_KAFKA_* and PALISADE_REDIS_* variables.\n')
       .action(async (flags: Record<string, string | undefined>) => {
-        let settings;
-        try {
-          settings = parseBaselinerSettings(process.env, flags);
-        } catch (error) {
-          if (error instanceof BaselinerError) throw new InputError(error.message, { cause: error });
-          throw error;
-        }
-        try {
-          await runBaselinerService(settings);
-        } catch (error) {
-          if (error instanceof BaselinerError) throw new BaselinerServiceError(error.message, { cause: error });
-          throw error;
-        }
+        await runBaselineService(flags);
       }),
   );
 
@@ -123,8 +67,8 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(outputOption())
       .action(async (flags: Record<string, unknown>) => {
         const workload = flags['workload'] === undefined ? undefined : workloadFlag(flags['workload'] as string);
-        const view = await withRedisStore(redisSettingsFromFlags(flags), (store) => readBaselineView(store, workload));
-        io.stdout.write(renderView(view, flags['output'] as string));
+        const view = await showBaseline(redisSettingsFromFlags(flags), workload);
+        io.stdout.write(renderView(view, flags['output'] as BaselineOutput));
       }),
   );
 
@@ -140,12 +84,11 @@ export function baselineCommand(context: CommandContext): Command {
         .action(async (flags: Record<string, unknown>) => {
           const target = lockTarget(flags);
           const label = target.kind === 'namespace' ? `namespace ${target.namespace}` : target.workload;
-          await withRedisStore(redisSettingsFromFlags(flags), async (store) => {
-            if (name === 'lock') {
-              await store.lock(target, Date.now());
-              io.stdout.write(`locked ${label}\n`);
-            } else io.stdout.write((await store.unlock(target)) ? `unlocked ${label}\n` : `${label} was not locked\n`);
-          });
+          const settings = redisSettingsFromFlags(flags);
+          if (name === 'lock') {
+            await lockBaseline(settings, target);
+            io.stdout.write(`locked ${label}\n`);
+          } else io.stdout.write((await unlockBaseline(settings, target)) ? `unlocked ${label}\n` : `${label} was not locked\n`);
         }),
     );
   }
@@ -157,9 +100,8 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(outputOption())
       .action(async (flags: Record<string, unknown>) => {
         const owners = (flags['workload'] as string[] | undefined)?.map((value) => workloadFlag(value));
-        const approved = await withRedisStore(redisSettingsFromFlags(flags), (store) => store.approve(owners));
-        if (flags['output'] !== 'text') io.stdout.write(renderData({ approved }, flags['output'] as string));
-        else io.stdout.write(`approved ${approved.length} edge(s)\n${approved.map((anomaly) => `  ${edgeLine(anomaly.edge)}\n`).join('')}`);
+        const approved = await approveAnomalies(redisSettingsFromFlags(flags), owners);
+        io.stdout.write(renderApproved(approved, flags['output'] as BaselineOutput));
       }),
   );
 
@@ -171,18 +113,8 @@ export function baselineCommand(context: CommandContext): Command {
       .action(async (flags: Record<string, unknown>) => {
         const retention = parseRetention(String(flags['retention']));
         if (retention === undefined) throw new InputError(`--retention ${JSON.stringify(flags['retention'])}: is not a duration (for example 14d, 36h)`);
-        const now = Date.now();
-        const report = await withRedisStore(redisSettingsFromFlags(flags), (store) => store.refresh(expiryCutoff(now, retention ?? DEFAULT_RETENTION_MS), now));
-        if (flags['output'] !== 'text') {
-          io.stdout.write(renderData({ ...report, added: report.added, expired: report.expired, addedIds: report.added.map(edgeKey), expiredIds: report.expired.map(edgeKey) }, flags['output'] as string));
-          return;
-        }
-        const lines = [
-          `refreshed at ${formatTime(report.at)} (previous ${formatTime(report.previousAt)}): ${report.added.length} added, ${report.expired.length} expired`,
-          ...report.added.map((edge) => `+ ${edgeLine(edge)}`),
-          ...report.expired.map((edge) => `- ${edgeLine(edge)}`),
-        ];
-        io.stdout.write(`${lines.join('\n')}\n`);
+        const report = await refreshBaseline(redisSettingsFromFlags(flags), retention);
+        io.stdout.write(renderRefreshReport(report, flags['output'] as BaselineOutput));
       }),
   );
   // Nested subcommands do not inherit the program's output and exit handling: route them here so
@@ -194,8 +126,4 @@ export function baselineCommand(context: CommandContext): Command {
       .exitOverride();
   }
   return baseline;
-}
-
-function renderData(data: unknown, output: string): string {
-  return output === 'yaml' ? yaml.dump(JSON.parse(JSON.stringify(data)), { lineWidth: -1, noRefs: true }) : `${JSON.stringify(data, null, 2)}\n`;
 }

@@ -1,19 +1,11 @@
 import { Command, Option } from 'commander';
 import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import type { CollectFlags } from '@palisade/collector/service';
-import { CollectConfigError, CollectorError, INGEST_FORMATS } from '@palisade/collector';
-import { parseCollectConfig, startCollect } from '@palisade/collector/service';
-import { InputError, CliError } from '../errors.js';
+import { INGEST_FORMATS } from '@palisade/collector';
+import { runCollect } from '../app/collect.js';
 import type { CommandContext } from './command-context.js';
 
-/** The collector failed while running (Kafka refused, a source broke); the message says what. */
-class CollectError extends CliError {}
-
-/**
- * `palisade collect`: the collector service. Reads a source, turns each record into oriented,
- * workload-resolved Flows and writes them to Kafka, until the input ends (file, stdin) or it is
- * stopped with SIGTERM/SIGINT (follow, kafka), flushing everything before it exits.
- */
+/** `palisade collect`: the collector service (see {@link runCollect}); its flags pass to the collector's own settings parser. */
 export function collectCommand(context: CommandContext): Command {
   return new Command('collect')
     .configureOutput({
@@ -76,17 +68,9 @@ export function collectCommand(context: CommandContext): Command {
         // commander's --no-create-topics sets createTopics to false; true is the default either way.
         ...(flags['createTopics'] === false ? { createTopics: false } : {}),
       };
-      try {
-        const config = parseCollectConfig(collectFlags, process.env);
-        const running = await startCollect({ config, ...(context.io.stdin === process.stdin ? {} : { stdin: context.io.stdin as never }) });
-        const summary = await running.done;
-        context.io.stderr.write(
-          `collect: ${summary.recordsRead} records read, ${summary.flowsProduced} flows, ${summary.deadLettered} dead letters, ${summary.quarantined} quarantined, ${summary.skipped} skipped\n`,
-        );
-      } catch (error) {
-        if (error instanceof CollectConfigError) throw new InputError(error.message, { cause: error });
-        if (error instanceof CollectorError) throw new CollectError(error.message, { cause: error });
-        throw error;
-      }
+      const summary = await runCollect(collectFlags, context.io);
+      context.io.stderr.write(
+        `collect: ${summary.recordsRead} records read, ${summary.flowsProduced} flows, ${summary.deadLettered} dead letters, ${summary.quarantined} quarantined, ${summary.skipped} skipped\n`,
+      );
     });
 }

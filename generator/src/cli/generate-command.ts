@@ -4,14 +4,15 @@ import ipaddr from 'ipaddr.js';
 import { DEFAULT_SYNTHESIS_OPTIONS, synthesisOptions } from '../synthesis/synthesis-options.js';
 import { parseDuration } from './flags/duration.js';
 import type { GenerateConfig } from '../app/generate.js';
-import { runGenerate } from '../app/generate.js';
+import { generatePolicies } from '../app/generate.js';
 import { InputError } from '../errors.js';
 import { redisSettingsFromFlags } from './flags/redis-flags.js';
 import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
 import { collectList, listFromFlag } from './flags/list-flags.js';
 import { flagError } from './flags/flag-error.js';
 import type { CliIo } from '../io/cli-io.js';
-
+import { outputOption } from './flags/output-flag.js';
+import { renderGenerate } from './generate-render.js';
 
 const Cidr = z.string().refine((value) => ipaddr.isValidCIDR(value), { message: 'is not a CIDR (for example 10.0.0.0/16)' });
 const Namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'is not a namespace name');
@@ -95,12 +96,13 @@ export function generateCommand(io: CliIo): Command {
     .addOption(new Option('--collapse-port-ranges', 'use endPort for runs of consecutive ports').env('PALISADE_COLLAPSE_PORT_RANGES'))
     .addOption(new Option('--default-deny', 'add a default-deny policy to namespaces where every workload has its own').env('PALISADE_DEFAULT_DENY'))
     .addOption(new Option('--min-window <duration>', 'warn about workloads observed for less than this').default('24h').env('PALISADE_MIN_WINDOW'))
-    .addOption(new Option('-o, --output <format>', 'summary on stdout').choices(['text', 'json']).default('text').env('PALISADE_OUTPUT'))
+    .addOption(outputOption(['text', 'json'], 'summary on stdout'))
     .addHelpText(
       'after',
       '\nExamples:\n  palisade generate --flows hubble.jsonl --cluster cluster.yaml --out policies/\n  hubble observe -o jsonpb --follow | palisade generate --flows -\n  palisade generate --redis redis://redis:6379 --cluster cluster.yaml --out policies/\n',
     )
     .action(async (flags: Record<string, unknown>) => {
-      await runGenerate(generateConfigFromFlags(flags), io);
+      const config = generateConfigFromFlags(flags);
+      io.stdout.write(renderGenerate(await generatePolicies(config, { io }), config));
     });
 }

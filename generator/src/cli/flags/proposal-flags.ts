@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import type { IngestFormat } from '@palisade/collector';
 import { INGEST_FORMATS } from '@palisade/collector';
-import type { ProposalConfig, ProposalSource } from '../../app/proposal-source.js';
+import type { ProposalConfig, ProposalSource } from '../../app/proposal.js';
 import { InputError } from '../../errors.js';
 import { synthesisOptions } from '../../synthesis/synthesis-options.js';
 import { parseDuration } from './duration.js';

@@ -1,35 +1,33 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import { z } from 'zod';
 import type { Baseline, BaselineStore } from '@palisade/baseliner';
 import type { RedisSettings } from '@palisade/baseliner/redis';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
 import type { ClusterState, Flow, IngestFormat } from '@palisade/collector';
-import { InputError } from '../errors.js';
-import { loadNetworkPolicies } from '../io/policy-load.js';
 import type { DesiredPolicy } from '../cluster/apply-plan.js';
-import { policyWorkload } from '../cluster/policy-manifest.js';
 import type { GenerateReport, InputSummary } from '../render/generate-report.js';
 import { buildGenerateReport } from '../render/generate-report.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
+import type { SynthesisResult } from '../synthesis/synthesis-result.js';
 import { synthesizeAndVerify } from '../verify/self-verification.js';
 import { readFlowInput } from '../io/flow-input.js';
 import type { CliIo } from '../io/cli-io.js';
+import { readProposedDirectory } from './proposed-directory.js';
 import { withRedisStore } from './redis-store.js';
 
 /**
- * Where `diff --kubeconfig`, `apply`, `pr` and `refresh` get the policies they act on: synthesised
- * from a baseline (`--flows`, or `--redis` once the Redis store exists), or read from a `generate`
- * output directory (`--proposed DIR`). The baseline source is one function ({@link readBaseline}),
- * so the Redis store plugs in there and nowhere else.
+ * The proposal chain, once for every command: a baseline (flow files folded in memory, or the
+ * baseliner's Redis store) → policies synthesised and verified against it (rule 19) → the generate
+ * report. `generate` writes what {@link synthesiseProposal} returns; `diff --kubeconfig`, `apply`,
+ * `pr` and `refresh` act on what {@link loadProposal} returns, which may instead be read from a
+ * `generate` output directory (`--proposed DIR`).
  */
 
-/** One of the three sources, validated. */
-export type ProposalSource =
+/** Where a baseline comes from, validated. */
+export type BaselineSource =
   | { readonly kind: 'flows'; readonly flows: readonly string[]; readonly format: IngestFormat; readonly deadLetter?: string }
-  | { readonly kind: 'redis'; readonly settings: RedisSettings }
-  | { readonly kind: 'proposed'; readonly directory: string };
+  | { readonly kind: 'redis'; readonly settings: RedisSettings };
+
+/** One of the three sources of a proposal, validated. */
+export type ProposalSource = BaselineSource | { readonly kind: 'proposed'; readonly directory: string };
 
 /** The validated proposal settings shared by the commands. */
 export interface ProposalConfig {
@@ -56,6 +54,12 @@ export interface BaselineRead {
   readonly flows: readonly Flow[];
 }
 
+/** A proposal synthesised now: the baseline it came from, the synthesis result and its report. */
+export interface SynthesisedProposal extends BaselineRead {
+  readonly result: SynthesisResult;
+  readonly report: GenerateReport;
+}
+
 /** Dependencies of {@link loadProposal}. */
 export interface ProposalDependencies {
   readonly io: CliIo;
@@ -67,7 +71,7 @@ export interface ProposalDependencies {
  * The one place a baseline is read: flow files folded into an in-memory store, or the Redis store.
  * `cluster` resolves flow addresses to workloads (identity at the time of the flow, rule 15).
  */
-export async function readBaseline(source: Exclude<ProposalSource, { kind: 'proposed' }>, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<BaselineRead> {
+export async function readBaseline(source: BaselineSource, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<BaselineRead> {
   if (source.kind === 'redis') {
     const baseline = await (deps.withBaselineStore ?? withRedisStore)(source.settings, (store) => store.read());
     return { baseline, input: redisInput(redactedUrl(source.settings.url), source.settings.prefix, baseline), flows: [] };
@@ -116,15 +120,34 @@ function redisInput(url: string, prefix: string, baseline: Baseline): InputSumma
   };
 }
 
+/** What {@link synthesiseProposal} works from. */
+export interface SynthesisRequest {
+  readonly source: BaselineSource;
+  readonly synthesis: SynthesisOptions;
+  /** Cluster objects: selectors, ports, DNS, and the identities of flow addresses. */
+  readonly cluster?: ClusterState;
+  /** The `--cluster FILE` the state came from, named in the report. */
+  readonly clusterFile?: string;
+}
+
 /**
- * The proposal: read from `--proposed`, or synthesised from the baseline and the cluster state and
- * verified against the baseline (rule 19: a proposal that denies observed traffic is an error).
+ * Reads the baseline, synthesises the policies against the cluster state and verifies them against
+ * the baseline (rule 19: a proposal that denies observed traffic is an error), with the report.
  */
-export async function loadProposal(config: ProposalConfig, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<Proposal> {
-  if (config.source.kind === 'proposed') return readProposedDirectory(config.source.directory);
-  const { baseline, input, flows } = await readBaseline(config.source, cluster, deps);
-  const { result, verification } = synthesizeAndVerify({ baseline, options: config.synthesis, ...(cluster ? { cluster } : {}) });
+export async function synthesiseProposal(request: SynthesisRequest, deps: ProposalDependencies): Promise<SynthesisedProposal> {
+  const { cluster } = request;
+  const read = await readBaseline(request.source, cluster, deps);
+  const { baseline } = read;
+  const { result, verification } = synthesizeAndVerify({ baseline, options: request.synthesis, ...(cluster ? { cluster } : {}) });
+  const input = { ...read.input, ...(request.clusterFile ? { cluster: request.clusterFile } : {}) };
   const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result, verification.summary);
+  return { ...read, result, report };
+}
+
+/** The proposal: read from `--proposed`, or synthesised from the baseline and the cluster state. */
+export async function loadProposal(config: ProposalConfig, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<Proposal> {
+  if (config.source.kind === 'proposed') return { ...(await readProposedDirectory(config.source.directory)), flows: [] };
+  const { baseline, result, report, flows } = await synthesiseProposal({ source: config.source, synthesis: config.synthesis, ...(cluster ? { cluster } : {}) }, deps);
   return {
     policies: result.policies.map((plan) => ({
       policy: plan.policy,
@@ -136,59 +159,3 @@ export async function loadProposal(config: ProposalConfig, cluster: ClusterState
     flows,
   };
 }
-
-/** `--proposed DIR`: the policies, and the windows and warnings of `DIR/report.json` when it is there. */
-async function readProposedDirectory(directory: string): Promise<Proposal> {
-  const loaded = await loadNetworkPolicies(directory);
-  const report = await readReport(join(directory, 'report.json'));
-  const windows = new Map((report?.policies ?? []).map((entry) => [`${entry.namespace}/${entry.name}`, entry]));
-  const policies: DesiredPolicy[] = loaded.map(({ policy }) => {
-    const namespace = policy.metadata?.namespace ?? 'default';
-    const fromReport = windows.get(`${namespace}/${policy.metadata?.name ?? ''}`);
-    const workload = fromReport?.workload ?? workloadOf(policy);
-    return { policy, ...(workload ? { workload } : {}), ...(fromReport?.window ? { window: fromReport.window } : {}) };
-  });
-  return { policies, ...(report ? { report, baselineEdges: report.baseline.edges } : {}), flows: [] };
-}
-
-function workloadOf(policy: V1NetworkPolicy): string | undefined {
-  const workload = policyWorkload(policy);
-  return workload === undefined ? undefined : `${policy.metadata?.namespace ?? 'default'}/${workload}`;
-}
-
-async function readReport(path: string): Promise<GenerateReport | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new InputError(`--proposed: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`--proposed: ${path}: not JSON: ${(error as Error).message}`, { cause: error });
-  }
-  const parsed = ReportShape.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`--proposed: ${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (expected a palisade generate report.json)`);
-  }
-  return json as GenerateReport;
-}
-
-/** The parts of report.json that apply and pr rely on. */
-const ReportShape = z.looseObject({
-  reportVersion: z.literal(1),
-  baseline: z.object({ edges: z.number().int().min(0) }),
-  policies: z.array(
-    z.looseObject({
-      namespace: z.string(),
-      name: z.string(),
-      workload: z.string().optional(),
-      window: z.object({ firstSeen: z.string(), lastSeen: z.string(), hours: z.number() }).optional(),
-    }),
-  ),
-  warnings: z.array(z.looseObject({ severity: z.string(), message: z.string() })),
-});

@@ -1,0 +1,16 @@
+import type { ClusterReader } from '../cluster/cluster-api.js';
+import type { LiveCluster } from '../cluster/cluster-read.js';
+import { readLiveCluster } from '../cluster/cluster-read.js';
+
+/** The live-cluster settings every cluster command shares. */
+export interface ClusterConfig {
+  /** Undefined: in-cluster service account, else the default kubeconfig lookup. */
+  readonly kubeconfig?: string;
+  /** Read and act only in these namespaces; undefined means all. */
+  readonly namespaces?: readonly string[];
+}
+
+/** Reads the live cluster in full, within the configured namespaces. */
+export function readLive(cluster: ClusterReader, config: ClusterConfig): Promise<LiveCluster> {
+  return readLiveCluster(cluster, config.namespaces ? { namespaces: config.namespaces } : {});
+}

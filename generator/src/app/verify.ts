@@ -1,0 +1,28 @@
+import { podsFromFlows } from '../evaluator/flow-endpoint.js';
+import { buildEvaluationModel } from '../evaluator/model-inputs.js';
+import type { VerifyResult } from '../verify/verify.js';
+import { verifyFlows } from '../verify/verify.js';
+import { readClusterFile } from '../io/cluster-file.js';
+import type { CliIo } from '../io/cli-io.js';
+import type { FlowInputConfig } from '../io/flow-input.js';
+import { readFlowInput } from '../io/flow-input.js';
+import { loadNetworkPolicies } from '../io/policy-load.js';
+
+/** The validated configuration of `palisade verify`. */
+export interface VerifyConfig extends FlowInputConfig {
+  readonly policies: string;
+  readonly output: 'text' | 'json';
+}
+
+/**
+ * `palisade verify`: replays flows through the exact NetworkPolicy evaluator with the given
+ * policies in force and finds the flows they would deny, grouped by edge, with the denying side.
+ * The flows' own verdicts are ignored: the question is what these policies would do.
+ */
+export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo }): Promise<VerifyResult> {
+  const policies = (await loadNetworkPolicies(config.policies)).map((loaded) => loaded.policy);
+  const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
+  const { flows } = await readFlowInput(config, cluster, deps.io);
+  const model = buildEvaluationModel({ ...(cluster ? { cluster } : {}), standIns: podsFromFlows(flows), policies });
+  return verifyFlows(model, flows);
+}

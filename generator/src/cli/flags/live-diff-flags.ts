@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import type { LiveDiffConfig } from '../../app/diff.js';
+import type { ProposalSource } from '../../app/proposal.js';
+import { InputError } from '../../errors.js';
+import type { FlowInputConfig } from '../../io/flow-input.js';
+import { clusterConfig, ClusterFlags } from './cluster-flags.js';
+import { flagError } from './flag-error.js';
+import { FlowInputFlags } from './flow-input-flags.js';
+import { listFromFlag } from './list-flags.js';
+import { ProposalFlags } from './proposal-flags.js';
+import { redisSettingsFromFlags } from './redis-flags.js';
+
+const LiveDiffFlags = z.object({
+  ...FlowInputFlags,
+  ...ClusterFlags,
+  kubeconfig: z.string().min(1),
+  current: z.undefined({ error: 'takes --current or --kubeconfig (the live policies), not both' }).optional(),
+  proposed: z.string().min(1).optional(),
+  redis: ProposalFlags.redis,
+  redisPrefix: ProposalFlags.redisPrefix,
+  output: z.enum(['text', 'json', 'markdown']),
+});
+
+/** Parses the flags of `diff --kubeconfig` (and `refresh --then diff`) once. */
+export function liveDiffConfigFromFlags(flags: Record<string, unknown>): LiveDiffConfig {
+  const parsed = LiveDiffFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [], namespace: listFromFlag(flags['namespace']) });
+  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  const f = parsed.data;
+  const judge: FlowInputConfig = { flows: f.flows, format: f.format, ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}) };
+  if (f.proposed && f.redis) throw new InputError('--proposed and --redis: give one source of proposed policies, not both');
+  const source: ProposalSource | undefined = f.proposed
+    ? { kind: 'proposed', directory: f.proposed }
+    : f.redis
+      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: f.redis, redisPrefix: f.redisPrefix }) }
+      : f.flows.length > 0
+        ? { kind: 'flows', ...judge }
+        : undefined;
+  if (source === undefined) throw new InputError('--kubeconfig: needs what to compare with the live policies: --proposed DIR, --flows PATH or --redis URL');
+  return Object.freeze({ ...clusterConfig(f), kubeconfig: f.kubeconfig, source, judge, output: f.output });
+}
