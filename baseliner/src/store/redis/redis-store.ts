@@ -54,9 +54,11 @@ export class RedisBaselineStore implements BaselineStore {
     // The index entry goes first: a reader that finds edges always finds their owner listed.
     const indexCalls = newOwners.length > 0 ? 1 : 0;
     if (indexCalls > 0) calls.unshift({ command: 'sadd', args: [this.keys.owners, ...newOwners] });
-    const replies = await this.round('apply', calls, (reply, index) =>
-      index < indexCalls ? (integerReply(reply), undefined) : outcomeOf(stringsReply(reply), updates[index - indexCalls] as OwnerUpdate),
-    );
+    const replies = await this.round('apply', calls, (reply, index) => {
+      if (index >= indexCalls) return outcomeOf(stringsReply(reply), updates[index - indexCalls] as OwnerUpdate);
+      integerReply(reply); // the SADD's count of new members tells nothing; only its shape is checked
+      return undefined;
+    });
     for (const owner of newOwners) this.indexed.add(owner);
     return replies.filter((outcome) => outcome !== undefined);
   }
