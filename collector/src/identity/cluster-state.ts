@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CollectorError } from '../errors.js';
 import type { PortProtocol, WorkloadKind, WorkloadRef } from '../flow/flow.js';
 
 /**
@@ -187,15 +188,14 @@ const EndpointSlice = KubeObject.extend({
     .nullish(),
 });
 
-/** An object in the cluster input that Palisade could not read. */
-export class ClusterObjectError extends Error {
+/** An object in the cluster input that Palisade could not read (not retriable: the input must change). */
+export class ClusterObjectError extends CollectorError {
   constructor(
     readonly objectIndex: number,
     readonly field: string,
     message: string,
   ) {
     super(message);
-    this.name = 'ClusterObjectError';
   }
 }
 
@@ -215,6 +215,21 @@ function epochMs(timestamp: string | undefined): number | undefined {
 
 const ROOT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
 
+type PodObject = z.infer<typeof Pod>;
+type ObjectMetadata = z.infer<typeof Metadata>;
+/** Each object's controlling owner, by `namespace/Kind/name` (undefined: the object has none). */
+type OwnerTable = Map<string, { readonly kind: string; readonly name: string } | undefined>;
+
+/** What the objects said, gathered per kind before pods are tied to their root workloads. */
+interface ObjectsRead {
+  readonly namespaces: Map<string, NamespaceInfo>;
+  readonly workloads: WorkloadInfo[];
+  readonly owners: OwnerTable;
+  readonly pods: PodObject[];
+  readonly services: ServiceInfo[];
+  readonly endpointSlices: EndpointSliceInfo[];
+}
+
 /**
  * Builds a cluster state from Kubernetes objects (already parsed from YAML or JSON; `kind: List`
  * items flattened). Kinds Palisade does not use are ignored. Owner references are walked to the
@@ -224,155 +239,173 @@ const ROOT_KINDS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'D
  * @throws ClusterObjectError naming the object and field that could not be read.
  */
 export function clusterStateFromObjects(input: readonly unknown[]): ClusterState {
-  const objects = flattenLists(input);
-  const namespaces = new Map<string, NamespaceInfo>();
-  const workloads: WorkloadInfo[] = [];
-  const owners = new Map<string, { kind: string; name: string } | undefined>();
-  const podObjects: { object: z.infer<typeof Pod>; index: number }[] = [];
-  const services: ServiceInfo[] = [];
-  const endpointSlices: EndpointSliceInfo[] = [];
-
-  objects.forEach((object, index) => {
-    const base = parseAs(KubeObject, object, index, 'object');
-    const namespace = base.metadata.namespace ?? 'default';
-    const ownerOf = (meta: z.infer<typeof Metadata>) => {
-      const controller = meta.ownerReferences?.find((ref) => ref.controller) ?? meta.ownerReferences?.[0];
-      owners.set(`${namespace}/${base.kind}/${meta.name}`, controller ? { kind: controller.kind, name: controller.name } : undefined);
-    };
-    switch (base.kind) {
-      case 'Namespace':
-        namespaces.set(base.metadata.name, {
-          name: base.metadata.name,
-          labels: { ...base.metadata.labels, 'kubernetes.io/metadata.name': base.metadata.name },
-        });
-        break;
-      case 'Deployment':
-      case 'StatefulSet':
-      case 'DaemonSet':
-      case 'ReplicaSet':
-      case 'Job': {
-        const controller = parseAs(Controller, object, index, base.kind);
-        ownerOf(controller.metadata);
-        if (base.kind === 'ReplicaSet') break;
-        if (base.kind === 'Job' && controller.metadata.ownerReferences?.some((ref) => ref.kind === 'CronJob')) break;
-        workloads.push({
-          namespace,
-          kind: base.kind,
-          name: base.metadata.name,
-          ...(controller.spec?.selector ? { selector: cleanSelector(controller.spec.selector) } : {}),
-          templateLabels: controller.spec?.template?.metadata?.labels ?? {},
-        });
-        break;
-      }
-      case 'CronJob': {
-        const cronJob = parseAs(CronJob, object, index, 'CronJob');
-        const jobSpec = cronJob.spec.jobTemplate.spec;
-        workloads.push({
-          namespace,
-          kind: 'CronJob',
-          name: base.metadata.name,
-          ...(jobSpec.selector ? { selector: cleanSelector(jobSpec.selector) } : {}),
-          templateLabels: jobSpec.template?.metadata?.labels ?? {},
-        });
-        break;
-      }
-      case 'Pod': {
-        const pod = parseAs(Pod, object, index, 'Pod');
-        podObjects.push({ object: pod, index });
-        ownerOf(pod.metadata);
-        break;
-      }
-      case 'Service': {
-        const service = parseAs(Service, object, index, 'Service');
-        const clusterIPs = service.spec.clusterIPs ?? (service.spec.clusterIP ? [service.spec.clusterIP] : []);
-        services.push({
-          namespace,
-          name: base.metadata.name,
-          type: service.spec.type,
-          clusterIPs: clusterIPs.filter((ip) => ip !== 'None' && ip !== ''),
-          ...(service.spec.selector ? { selector: service.spec.selector } : {}),
-          ports: service.spec.ports.map((port) => ({
-            ...(port.name ? { name: port.name } : {}),
-            port: port.port,
-            protocol: port.protocol,
-            ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}),
-          })),
-        });
-        break;
-      }
-      case 'EndpointSlice': {
-        const slice = parseAs(EndpointSlice, object, index, 'EndpointSlice');
-        const serviceName = base.metadata.labels?.['kubernetes.io/service-name'];
-        endpointSlices.push({
-          namespace,
-          name: base.metadata.name,
-          ...(serviceName ? { serviceName } : {}),
-          ports: (slice.ports ?? [])
-            .filter((port) => port.port !== undefined)
-            .map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port as number, protocol: port.protocol })),
-          endpoints: (slice.endpoints ?? []).map((endpoint) => ({
-            addresses: endpoint.addresses,
-            ...(endpoint.targetRef?.kind === 'Pod' && endpoint.targetRef.name ? { podName: endpoint.targetRef.name } : {}),
-          })),
-        });
-        break;
-      }
-      default:
-        break;
-    }
-  });
-
-  const rootOf = (namespace: string, name: string, labels: Readonly<Record<string, string>>): WorkloadRef => {
-    let current = { kind: 'Pod', name };
-    for (let depth = 0; depth < 8; depth++) {
-      const owner = owners.get(`${namespace}/${current.kind}/${current.name}`);
-      if (owner === undefined) break;
-      current = owner;
-    }
-    if (ROOT_KINDS.has(current.kind)) return { kind: current.kind as WorkloadKind, name: current.name };
-    const hash = labels['pod-template-hash'];
-    if (current.kind === 'ReplicaSet' && hash && current.name.endsWith(`-${hash}`))
-      return { kind: 'Deployment', name: current.name.slice(0, -hash.length - 1) };
-    return { kind: 'Pod', name };
-  };
-
-  const pods: PodInfo[] = podObjects.map(({ object: pod }) => {
-    const namespace = pod.metadata.namespace ?? 'default';
-    const ips = pod.status?.podIPs?.map((entry) => entry.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
-    const createdAt = epochMs(pod.metadata.creationTimestamp);
-    const deletedAt = epochMs(pod.metadata.deletionTimestamp);
-    return {
-      namespace,
-      name: pod.metadata.name,
-      ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-      labels: pod.metadata.labels ?? {},
-      ips,
-      ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
-      hostNetwork: pod.spec?.hostNetwork ?? false,
-      workload: rootOf(namespace, pod.metadata.name, pod.metadata.labels ?? {}),
-      containerPorts: (pod.spec?.containers ?? []).flatMap((container) =>
-        (container.ports ?? []).map((port) => ({
-          ...(port.name ? { name: port.name } : {}),
-          port: port.containerPort,
-          protocol: port.protocol,
-        })),
-      ),
-      ...(createdAt !== undefined ? { createdAt } : {}),
-      ...(deletedAt !== undefined ? { deletedAt } : {}),
-    };
-  });
-
+  const read: ObjectsRead = { namespaces: new Map(), workloads: [], owners: new Map(), pods: [], services: [], endpointSlices: [] };
+  flattenLists(input).forEach((object, index) => readObject(object, index, read));
+  const rootOf = (pod: PodObject) => rootWorkload(read.owners, pod.metadata.namespace ?? 'default', pod.metadata.name, pod.metadata.labels ?? {});
+  const pods = read.pods.map((pod) => podInfo(pod, rootOf(pod)));
   // A namespace that only appears in objects' metadata still has its automatic name label.
-  for (const namespace of [...pods, ...workloads, ...services].map((object) => object.namespace)) {
-    if (!namespaces.has(namespace)) namespaces.set(namespace, { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } });
+  for (const namespace of [...pods, ...read.workloads, ...read.services].map((object) => object.namespace)) {
+    if (!read.namespaces.has(namespace)) read.namespaces.set(namespace, namespaceInfo(namespace, undefined));
   }
-
   return {
-    namespaces: [...namespaces.values()],
-    workloads,
+    namespaces: [...read.namespaces.values()],
+    workloads: read.workloads,
     pods,
-    services,
-    endpointSlices,
+    services: read.services,
+    endpointSlices: read.endpointSlices,
+  };
+}
+
+/** Reads one object into `read` by its kind. */
+function readObject(object: unknown, index: number, read: ObjectsRead): void {
+  const base = parseAs(KubeObject, object, index, 'object');
+  const namespace = base.metadata.namespace ?? 'default';
+  switch (base.kind) {
+    case 'Namespace':
+      read.namespaces.set(base.metadata.name, namespaceInfo(base.metadata.name, base.metadata.labels));
+      break;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'DaemonSet':
+    case 'ReplicaSet':
+    case 'Job': {
+      const controller = parseAs(Controller, object, index, base.kind);
+      recordOwner(read.owners, namespace, base.kind, controller.metadata);
+      const workload = controllerWorkload(controller, base.kind, namespace);
+      if (workload !== undefined) read.workloads.push(workload);
+      break;
+    }
+    case 'CronJob':
+      read.workloads.push(cronJobWorkload(parseAs(CronJob, object, index, 'CronJob'), namespace));
+      break;
+    case 'Pod': {
+      const pod = parseAs(Pod, object, index, 'Pod');
+      read.pods.push(pod);
+      recordOwner(read.owners, namespace, base.kind, pod.metadata);
+      break;
+    }
+    case 'Service':
+      read.services.push(serviceInfo(parseAs(Service, object, index, 'Service'), namespace));
+      break;
+    case 'EndpointSlice':
+      read.endpointSlices.push(endpointSliceInfo(parseAs(EndpointSlice, object, index, 'EndpointSlice'), namespace));
+      break;
+    default:
+      break;
+  }
+}
+
+/** A namespace with its automatic `kubernetes.io/metadata.name` label. */
+function namespaceInfo(name: string, labels: Readonly<Record<string, string>> | undefined): NamespaceInfo {
+  return { name, labels: { ...labels, 'kubernetes.io/metadata.name': name } };
+}
+
+/** Remembers the controlling owner of an object (the `controller: true` reference, else the first). */
+function recordOwner(owners: OwnerTable, namespace: string, kind: string, metadata: ObjectMetadata): void {
+  const controller = metadata.ownerReferences?.find((ref) => ref.controller) ?? metadata.ownerReferences?.[0];
+  owners.set(`${namespace}/${kind}/${metadata.name}`, controller ? { kind: controller.kind, name: controller.name } : undefined);
+}
+
+/**
+ * The workload a controller is, or undefined when it is none of its own: a ReplicaSet (its
+ * Deployment is the workload) or a Job a CronJob made (the CronJob is).
+ */
+function controllerWorkload(controller: z.infer<typeof Controller>, kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job', namespace: string): WorkloadInfo | undefined {
+  if (kind === 'ReplicaSet') return undefined;
+  if (kind === 'Job' && controller.metadata.ownerReferences?.some((ref) => ref.kind === 'CronJob')) return undefined;
+  return {
+    namespace,
+    kind,
+    name: controller.metadata.name,
+    ...(controller.spec?.selector ? { selector: cleanSelector(controller.spec.selector) } : {}),
+    templateLabels: controller.spec?.template?.metadata?.labels ?? {},
+  };
+}
+
+/** A CronJob, with the selector and pod labels of its job template. */
+function cronJobWorkload(cronJob: z.infer<typeof CronJob>, namespace: string): WorkloadInfo {
+  const jobSpec = cronJob.spec.jobTemplate.spec;
+  return {
+    namespace,
+    kind: 'CronJob',
+    name: cronJob.metadata.name,
+    ...(jobSpec.selector ? { selector: cleanSelector(jobSpec.selector) } : {}),
+    templateLabels: jobSpec.template?.metadata?.labels ?? {},
+  };
+}
+
+/** A Service; headless (`None`) and empty cluster IPs are dropped. */
+function serviceInfo(service: z.infer<typeof Service>, namespace: string): ServiceInfo {
+  const clusterIPs = service.spec.clusterIPs ?? (service.spec.clusterIP ? [service.spec.clusterIP] : []);
+  return {
+    namespace,
+    name: service.metadata.name,
+    type: service.spec.type,
+    clusterIPs: clusterIPs.filter((ip) => ip !== 'None' && ip !== ''),
+    ...(service.spec.selector ? { selector: service.spec.selector } : {}),
+    ports: service.spec.ports.map((port) => ({
+      ...(port.name ? { name: port.name } : {}),
+      port: port.port,
+      protocol: port.protocol,
+      ...(port.targetPort !== undefined ? { targetPort: port.targetPort } : {}),
+    })),
+  };
+}
+
+/** An EndpointSlice, tied to its Service by the `kubernetes.io/service-name` label; ports without a number are dropped. */
+function endpointSliceInfo(slice: z.infer<typeof EndpointSlice>, namespace: string): EndpointSliceInfo {
+  const serviceName = slice.metadata.labels?.['kubernetes.io/service-name'];
+  return {
+    namespace,
+    name: slice.metadata.name,
+    ...(serviceName ? { serviceName } : {}),
+    ports: (slice.ports ?? [])
+      .filter((port) => port.port !== undefined)
+      .map((port) => ({ ...(port.name ? { name: port.name } : {}), port: port.port as number, protocol: port.protocol })),
+    endpoints: (slice.endpoints ?? []).map((endpoint) => ({
+      addresses: endpoint.addresses,
+      ...(endpoint.targetRef?.kind === 'Pod' && endpoint.targetRef.name ? { podName: endpoint.targetRef.name } : {}),
+    })),
+  };
+}
+
+/** The root workload of a pod, through the owner table (eight levels at most). */
+function rootWorkload(owners: OwnerTable, namespace: string, name: string, labels: Readonly<Record<string, string>>): WorkloadRef {
+  let current: { readonly kind: string; readonly name: string } = { kind: 'Pod', name };
+  for (let depth = 0; depth < 8; depth++) {
+    const owner = owners.get(`${namespace}/${current.kind}/${current.name}`);
+    if (owner === undefined) break;
+    current = owner;
+  }
+  if (ROOT_KINDS.has(current.kind)) return { kind: current.kind as WorkloadKind, name: current.name };
+  const hash = labels['pod-template-hash'];
+  if (current.kind === 'ReplicaSet' && hash && current.name.endsWith(`-${hash}`)) return { kind: 'Deployment', name: current.name.slice(0, -hash.length - 1) };
+  return { kind: 'Pod', name };
+}
+
+/** A pod, with its root workload, IPs, container ports and lifetime. */
+function podInfo(pod: PodObject, workload: WorkloadRef): PodInfo {
+  const ips = pod.status?.podIPs?.map((entry) => entry.ip) ?? (pod.status?.podIP ? [pod.status.podIP] : []);
+  const createdAt = epochMs(pod.metadata.creationTimestamp);
+  const deletedAt = epochMs(pod.metadata.deletionTimestamp);
+  return {
+    namespace: pod.metadata.namespace ?? 'default',
+    name: pod.metadata.name,
+    ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
+    labels: pod.metadata.labels ?? {},
+    ips,
+    ...(pod.spec?.nodeName ? { node: pod.spec.nodeName } : {}),
+    hostNetwork: pod.spec?.hostNetwork ?? false,
+    workload,
+    containerPorts: (pod.spec?.containers ?? []).flatMap((container) =>
+      (container.ports ?? []).map((port) => ({
+        ...(port.name ? { name: port.name } : {}),
+        port: port.containerPort,
+        protocol: port.protocol,
+      })),
+    ),
+    ...(createdAt !== undefined ? { createdAt } : {}),
+    ...(deletedAt !== undefined ? { deletedAt } : {}),
   };
 }
 

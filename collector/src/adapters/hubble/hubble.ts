@@ -6,6 +6,7 @@ import { cleanCiliumLabels, LOCAL_IDENTITY_FLAG, reservedIdentityOf, type CleanL
 import {
   connectionKey,
   orientByPorts,
+  reverseTuple,
   type ConnectionTrackerOptions,
   type ConnectionTuple,
   type Direction,
@@ -130,6 +131,32 @@ interface Layer4 {
   readonly ack: boolean;
 }
 
+/** What one record observed, as the observation point saw it (not yet oriented). */
+interface Observation {
+  readonly time: number;
+  readonly layer4: Layer4;
+  readonly tuple: ConnectionTuple;
+  readonly verdict: Verdict;
+}
+
+/** A record's connection, oriented initiator → listener. */
+interface OrientedConnection {
+  /** Whether the record is the reply leg (its ends are the other way round). */
+  readonly reply: boolean;
+  readonly tuple: ConnectionTuple;
+  readonly key: string;
+  readonly evidence: OrientationEvidence;
+  readonly icmp: boolean;
+}
+
+/** Both ends of a flow, and the listener's port and the Service addressed, after Service translation. */
+interface FlowEnds {
+  readonly source: Endpoint;
+  readonly destination: Endpoint;
+  readonly port: number | undefined;
+  readonly serviceName: string | undefined;
+}
+
 /** Creates a Hubble adapter with its own connection table and learned identities. */
 export function createHubbleAdapter(options: HubbleAdapterOptions = {}): FlowAdapter {
   return new HubbleAdapter(options);
@@ -169,89 +196,88 @@ class HubbleAdapter extends ConnectionAdapter {
     return this.held.settleAll();
   }
 
+  /**
+   * One record, in four named steps: what it observed, its connection oriented, the identity of
+   * both ends, and the Flow it emits. `final` is set when the record cannot be held back any longer
+   * (a later record might have oriented or named it).
+   */
   private process(record: HeldRecord, final: boolean): Settled {
-    const { flow } = record;
-    const eventType = flow.event_type?.type;
-    if (eventType !== undefined && !CONNECTION_EVENT_TYPES.has(eventType)) return { kind: 'skip', reason: HUBBLE_REASONS.eventType };
-    const timeText = flow.time ?? record.envelopeTime;
-    const time = timeText === undefined ? Number.NaN : parseTimestamp(timeText);
-    if (!Number.isFinite(time) || time < 0) return { kind: 'dead-letter', reason: 'field flow.time: missing or not an RFC 3339 timestamp' };
-    if (flow.IP === undefined) return { kind: 'skip', reason: HUBBLE_REASONS.noIp };
-    const layer4 = readLayer4(flow);
-    if (layer4 === undefined) return { kind: 'skip', reason: HUBBLE_REASONS.noL4 };
-    // Health checks are skipped before anything else: they never become policy (rule 11).
-    if (isHealth(flow.source) || isHealth(flow.destination)) return { kind: 'skip', reason: HUBBLE_REASONS.health };
-    const verdict = mapVerdict(flow.verdict);
-
-    const observed: ConnectionTuple = {
-      protocol: layer4.protocol,
-      sourceIp: flow.IP.source,
-      destinationIp: flow.IP.destination,
-      ...(layer4.sourcePort !== undefined ? { sourcePort: layer4.sourcePort } : {}),
-      ...(layer4.destinationPort !== undefined ? { destinationPort: layer4.destinationPort } : {}),
-    };
-    const orientation = this.orient(flow, layer4, observed, time);
-    if (orientation === 'icmp-error') return { kind: 'skip', reason: HUBBLE_REASONS.icmpError };
-    if (orientation === undefined) return final ? { kind: 'quarantine', reason: HUBBLE_REASONS.noDirection } : { kind: 'hold' };
-    const reply = orientation.direction === 'reply';
-    const oriented: ConnectionTuple = reply
-      ? {
-          protocol: observed.protocol,
-          sourceIp: observed.destinationIp,
-          destinationIp: observed.sourceIp,
-          ...(observed.destinationPort !== undefined ? { sourcePort: observed.destinationPort } : {}),
-          ...(observed.sourcePort !== undefined ? { destinationPort: observed.sourcePort } : {}),
-        }
-      : observed;
-    const icmp = isIcmp(layer4.protocol);
-    if (!icmp && (oriented.destinationPort === undefined || oriented.destinationPort === 0))
-      return { kind: 'dead-letter', reason: `field ${layer4.field}.${reply ? 'source_port' : 'destination_port'}: listener port missing` };
+    const observation = observe(record);
+    if (!observation.ok) return observation.outcome;
+    const connection = this.orientConnection(record.flow, observation.value, final);
+    if (!connection.ok) return connection.outcome;
 
     // Names and labels are checked on every record, repeats included: a malformed record is a
     // dead letter even when its connection is already known (rule 4).
-    const malformed = this.checkSyntax(flow.source, 'flow.source') ?? this.checkSyntax(flow.destination, 'flow.destination');
+    const malformed = this.checkSyntax(record.flow.source, 'flow.source') ?? this.checkSyntax(record.flow.destination, 'flow.destination');
     if (malformed !== undefined) return malformed;
-
-    const key = connectionKey(oriented);
-    const denied = verdict === 'denied';
     // 'newly-denied' goes on: a connection emitted as allowed was dropped elsewhere, that is news.
-    if (this.tracker.touch(key, time, denied) === 'repeat') return reply ? SKIP_REPLY : SKIP_REPEAT;
+    if (this.tracker.touch(connection.value.key, observation.value.time, observation.value.verdict === 'denied') === 'repeat')
+      return connection.value.reply ? SKIP_REPLY : SKIP_REPEAT;
 
+    const ends = this.identify(record, observation.value, connection.value, final);
+    if (!ends.ok) return ends.outcome;
+    return this.emit(observation.value, connection.value, ends.value);
+  }
+
+  /**
+   * Orientation: the record's direction, and its connection turned to initiator → listener. An ICMP
+   * error is skipped; a record nothing orients yet is held back (quarantined when `final`).
+   */
+  private orientConnection(flow: HubbleFlow, observation: Observation, final: boolean): Resolved<OrientedConnection> {
+    const { layer4, tuple, time } = observation;
+    const orientation = this.orient(flow, layer4, tuple, time);
+    if (orientation === 'icmp-error') return fail({ kind: 'skip', reason: HUBBLE_REASONS.icmpError });
+    if (orientation === undefined) return fail(final ? { kind: 'quarantine', reason: HUBBLE_REASONS.noDirection } : { kind: 'hold' });
+    const reply = orientation.direction === 'reply';
+    const oriented = reply ? reverseTuple(tuple) : tuple;
+    const icmp = isIcmp(layer4.protocol);
+    if (!icmp && (oriented.destinationPort === undefined || oriented.destinationPort === 0))
+      return fail({ kind: 'dead-letter', reason: `field ${layer4.field}.${reply ? 'source_port' : 'destination_port'}: listener port missing` });
+    return ok({ reply, tuple: oriented, key: connectionKey(oriented), evidence: orientation.evidence, icmp });
+  }
+
+  /**
+   * Identity: both ends of the oriented connection as Flow endpoints. A destination that is a
+   * Service address becomes the backend pod and its port (rule 8); otherwise Hubble's own endpoint
+   * data names it, with the Service it reports.
+   */
+  private identify(record: HeldRecord, observation: Observation, connection: OrientedConnection, final: boolean): Resolved<FlowEnds> {
+    const { flow } = record;
+    const { reply, tuple } = connection;
+    const { time } = observation;
     const nodeName = nodeNameOf(flow.node_name ?? record.nodeName);
-    const sourceRaw = reply ? flow.destination : flow.source;
-    const destinationRaw = reply ? flow.source : flow.destination;
-    const sourceField = reply ? 'flow.destination' : 'flow.source';
-    const destinationField = reply ? 'flow.source' : 'flow.destination';
+    const source = this.endpoint(reply ? flow.destination : flow.source, tuple.sourceIp, reply ? 'flow.destination' : 'flow.source', nodeName, time, final);
+    if (!source.ok) return source;
 
-    const source = this.endpoint(sourceRaw, oriented.sourceIp, sourceField, nodeName, time, final);
-    if (!source.ok) return source.outcome;
-
-    let destination: Endpoint;
-    let port = icmp ? undefined : oriented.destinationPort;
-    let serviceName: string | undefined;
-    const translated = translateServiceDestination(this.resolver, oriented.destinationIp, port, layer4.protocol, time);
+    const port = connection.icmp ? undefined : tuple.destinationPort;
+    const translated = translateServiceDestination(this.resolver, tuple.destinationIp, port, observation.layer4.protocol, time);
     // A Service address on a port the Service does not expose is no translation: Hubble's own
     // endpoint data still names the destination.
-    if (translated?.ok === false && translated.reason === IP_ENDPOINT_REASONS.serviceUnresolved) return { kind: 'quarantine', reason: HUBBLE_REASONS.serviceUnresolved };
+    if (translated?.ok === false && translated.reason === IP_ENDPOINT_REASONS.serviceUnresolved) return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.serviceUnresolved });
     if (translated?.ok === true) {
       // The log shows the Service address: NetworkPolicy sees the backend pod's port (rule 8).
-      destination = translated.value.endpoint;
-      port = translated.value.port;
-      serviceName = translated.value.serviceName;
-    } else {
-      const resolved = this.endpoint(destinationRaw, oriented.destinationIp, destinationField, nodeName, time, final);
-      if (!resolved.ok) return resolved.outcome;
-      destination = resolved.value;
-      const service = reply ? flow.source_service : flow.destination_service;
-      const named = readServiceName(service);
-      if (named === 'invalid') return { kind: 'dead-letter', reason: `field flow.${reply ? 'source_service' : 'destination_service'}: invalid Service name` };
-      serviceName = named;
+      const { endpoint, port: backendPort, serviceName } = translated.value;
+      return ok({ source: source.value, destination: endpoint, port: backendPort, serviceName });
     }
+    const destination = this.endpoint(reply ? flow.source : flow.destination, tuple.destinationIp, reply ? 'flow.source' : 'flow.destination', nodeName, time, final);
+    if (!destination.ok) return destination;
+    const serviceName = readServiceName(reply ? flow.source_service : flow.destination_service);
+    if (serviceName === 'invalid') return fail({ kind: 'dead-letter', reason: `field flow.${reply ? 'source_service' : 'destination_service'}: invalid Service name` });
+    return ok({ source: source.value, destination: destination.value, port, serviceName });
+  }
 
+  /**
+   * Emission: the Flow, checked against FlowSchema, with its connection recorded and, unless the
+   * direction was only guessed from port ranges, its listener learned.
+   */
+  private emit(observation: Observation, connection: OrientedConnection, ends: FlowEnds): AdapterOutcome {
+    const { time, layer4, verdict } = observation;
+    const { port, serviceName } = ends;
     const candidate = {
       time,
-      source: source.value,
-      destination,
+      source: ends.source,
+      destination: ends.destination,
       protocol: layer4.protocol,
       ...(port !== undefined ? { port } : {}),
       verdict,
@@ -259,8 +285,8 @@ class HubbleAdapter extends ConnectionAdapter {
       count: 1,
       ...(serviceName !== undefined ? { serviceName } : {}),
     };
-    const listener = orientation.evidence !== 'port-heuristic' ? { ip: oriented.destinationIp, protocol: layer4.protocol, port: oriented.destinationPort } : undefined;
-    return emitFlow(candidate, this.tracker, key, listener);
+    const listener = connection.evidence !== 'port-heuristic' ? { ip: connection.tuple.destinationIp, protocol: layer4.protocol, port: connection.tuple.destinationPort } : undefined;
+    return emitFlow(candidate, this.tracker, connection.key, listener);
   }
 
   /** The record's direction, or undefined when nothing tells. */
@@ -417,6 +443,33 @@ function ok<T>(value: T): Resolved<T> {
 }
 function fail<T>(outcome: Settled): Resolved<T> {
   return { ok: false, outcome };
+}
+
+/**
+ * What one record observed, before orientation: its time, layers and verdict. Records that carry no
+ * connection (other event types, no IP or L4 layer, Cilium's health checks) are skipped; a record
+ * without a readable time is a dead letter.
+ */
+function observe(record: HeldRecord): Resolved<Observation> {
+  const { flow } = record;
+  const eventType = flow.event_type?.type;
+  if (eventType !== undefined && !CONNECTION_EVENT_TYPES.has(eventType)) return fail({ kind: 'skip', reason: HUBBLE_REASONS.eventType });
+  const timeText = flow.time ?? record.envelopeTime;
+  const time = timeText === undefined ? Number.NaN : parseTimestamp(timeText);
+  if (!Number.isFinite(time) || time < 0) return fail({ kind: 'dead-letter', reason: 'field flow.time: missing or not an RFC 3339 timestamp' });
+  if (flow.IP === undefined) return fail({ kind: 'skip', reason: HUBBLE_REASONS.noIp });
+  const layer4 = readLayer4(flow);
+  if (layer4 === undefined) return fail({ kind: 'skip', reason: HUBBLE_REASONS.noL4 });
+  // Health checks are skipped before anything else: they never become policy (rule 11).
+  if (isHealth(flow.source) || isHealth(flow.destination)) return fail({ kind: 'skip', reason: HUBBLE_REASONS.health });
+  const tuple: ConnectionTuple = {
+    protocol: layer4.protocol,
+    sourceIp: flow.IP.source,
+    destinationIp: flow.IP.destination,
+    ...(layer4.sourcePort !== undefined ? { sourcePort: layer4.sourcePort } : {}),
+    ...(layer4.destinationPort !== undefined ? { destinationPort: layer4.destinationPort } : {}),
+  };
+  return ok({ time, layer4, tuple, verdict: mapVerdict(flow.verdict) });
 }
 
 function isHealth(endpoint: HubbleEndpoint | undefined): boolean {
