@@ -1,4 +1,5 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import { PalisadeError } from '@palisade/collector';
 
 /**
  * The Kubernetes calls Palisade makes, and nothing more: listing the objects it reads and applying or
@@ -59,16 +60,18 @@ export const FIELD_MANAGER = 'palisade';
 
 /**
  * A refusal from the API server, reduced to what Palisade decides on: HTTP status, the Status
- * `reason` (`Conflict`, `Invalid`, `Forbidden`, `NotFound`, ...) and its message.
+ * `reason` (`Conflict`, `Invalid`, `Forbidden`, `NotFound`, ...) and its message. A Palisade error
+ * (`PalisadeError`), but not a `ClusterError`: callers turn it into the CLI error its status
+ * calls for (a conflict is a refusal, an invalid object the user's input, the rest the cluster's).
  */
-export class ApiRefusedError extends Error {
+export class ApiRefusedError extends PalisadeError {
   constructor(
     readonly code: number,
     readonly reason: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
-    this.name = 'ApiRefusedError';
+    // 429 Too Many Requests and 5xx: the server is busy or failing, the same call may succeed later.
+    super(message, { ...options, retriable: code === 429 || code >= 500 });
   }
 }

@@ -74,7 +74,7 @@ function readError(kind: ReadKind, namespace: string | undefined, error: unknown
   if (error instanceof ApiRefusedError) {
     const hint = error.code === 401 || error.code === 403 ? ': Palisade needs get and list on it (see the Helm chart RBAC), or limit the read with --namespace' : '';
     // 410 Gone: the continue token expired between pages; a new read from the start succeeds.
-    const retriable = error.code >= 500 || error.code === 429 || error.code === 410;
+    const retriable = error.retriable || error.code === 410;
     return new ClusterError(`cannot read ${kind}s${where}: ${error.message}${hint}`, { cause: error, retriable });
   }
   return new ClusterError(`cannot read ${kind}s${where}: ${(error as Error).message}`, { cause: error });
