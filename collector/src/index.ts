@@ -7,6 +7,7 @@
  * service behind `/service`.
  */
 export * from './errors.js';
+export * from './zod-message.js';
 export * from './retry.js';
 export * from './flow/flow.js';
 export * from './flow/kubernetes-names.js';

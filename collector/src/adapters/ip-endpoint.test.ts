@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { clusterStateFromObjects } from '../identity/cluster-state.js';
 import { createIdentityResolver } from '../identity/identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, IP_ENDPOINT_REASONS, isIcmpError, protocolFromName, protocolFromNumber, translateServiceDestination } from './ip-endpoint.js';
+import { describeIssue } from '../zod-message.js';
+import { checkFlow, endpointForIp, IP_ENDPOINT_REASONS, isIcmpError, protocolFromName, protocolFromNumber, translateServiceDestination } from './ip-endpoint.js';
 
 const resolver = createIdentityResolver(
   clusterStateFromObjects([

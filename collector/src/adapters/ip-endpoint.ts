@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { describeIssue } from '../zod-message.js';
 import type { AdapterOutcome } from './adapter.js';
 import type { ConnectionTracker, Direction } from './connection-tracker.js';
 import type { PodInfo } from '../identity/cluster-state.js';
@@ -133,14 +133,6 @@ export function translateServiceDestination(
       serviceName: `${translation.service.namespace}/${translation.service.name}`,
     },
   };
-}
-
-/** `field a.b: message` of a zod error's first issue, prefixed by `prefix` when given. */
-export function describeIssue(error: z.ZodError, prefix = ''): string {
-  const issue = error.issues[0];
-  const path = issue?.path.map(String).join('.') ?? '';
-  const field = [prefix, path].filter((part) => part !== '').join('.');
-  return `field ${field === '' ? '(record)' : field}: ${issue?.message ?? 'invalid'}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CollectorError } from '../errors.js';
+import { describeIssue, firstIssue } from '../zod-message.js';
 import type { PortProtocol, WorkloadKind, WorkloadRef } from '../flow/flow.js';
 
 /**
@@ -202,9 +203,7 @@ export class ClusterObjectError extends CollectorError {
 function parseAs<T>(schema: z.ZodType<T>, object: unknown, index: number, kind: string): T {
   const result = schema.safeParse(object);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const field = issue ? issue.path.join('.') : '';
-  throw new ClusterObjectError(index, field, `${kind} #${index + 1}: field ${field || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  throw new ClusterObjectError(index, firstIssue(result.error).field, `${kind} #${index + 1}: ${describeIssue(result.error, '', '(root)')}`);
 }
 
 function epochMs(timestamp: string | undefined): number | undefined {

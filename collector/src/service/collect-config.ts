@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CollectConfigError } from '../errors.js';
+import { firstIssue } from '../zod-message.js';
 import { FLOW_FORMATS, type FlowFormat } from '../flow/flow.js';
 import { DEFAULT_FLOW_TOPICS } from '../sinks/kafka/flow-topics.js';
 import { KafkaSettingsSchema, kafkaSettingsFromEnv, type KafkaSettingsInput } from '../sinks/kafka/kafka-settings.js';
@@ -113,13 +114,13 @@ export function parseCollectConfig(flags: CollectFlags, env: NodeJS.ProcessEnv =
   }
   const parsed = CollectConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const [first, second] = issue?.path ?? [];
+    const issue = firstIssue(parsed.error);
+    const [first, second] = issue.path;
     const flag =
       first === 'kafka'
         ? (FLAG_OF_KAFKA[String(second)] ?? `--kafka-${String(second).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`)
         : `--${String(first).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-    throw new CollectConfigError(`${flag}: ${issue?.message ?? 'invalid'}`);
+    throw new CollectConfigError(`${flag}: ${issue.message}`);
   }
   if (parsed.data.kubeconfig !== undefined && parsed.data.cluster !== undefined) {
     throw new CollectConfigError('--kubeconfig and --cluster exclude each other: watch the live cluster, or read a file of its objects');

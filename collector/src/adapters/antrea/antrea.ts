@@ -4,7 +4,8 @@ import type { ClusterState } from '../../identity/cluster-state.js';
 import { connectionKey, type ConnectionTrackerOptions, type ConnectionTuple } from '../connection-tracker.js';
 import type { Endpoint, Verdict } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { describeIssue, emitFlow, endpointForIp, namedPodEndpoint, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
+import { emitFlow, endpointForIp, namedPodEndpoint, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
+import { describeIssue } from '../../zod-message.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../flow/kubernetes-names.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
 

@@ -4,7 +4,8 @@ import type { ClusterState } from '../../identity/cluster-state.js';
 import { connectionKey, orientByPorts, reverseTuple, type ConnectionTrackerOptions, type ConnectionTuple, type Direction } from '../connection-tracker.js';
 import type { Endpoint, Verdict } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { describeIssue, emitFlow, endpointForIp, isIcmp, protocolFromName, translateServiceDestination } from '../ip-endpoint.js';
+import { emitFlow, endpointForIp, isIcmp, protocolFromName, translateServiceDestination } from '../ip-endpoint.js';
+import { describeIssue, firstIssue } from '../../zod-message.js';
 
 /**
  * The AWS VPC CNI adapter: flow lines of the EKS network-policy agent
@@ -141,9 +142,9 @@ export function parseAwsVpcCniLine(line: string): { readonly kind: 'flow'; reado
   }
   const parsed = FlowLineSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? '');
-    const reason = raw[name] === undefined ? 'missing' : (issue?.message ?? 'invalid');
+    const issue = firstIssue(parsed.error);
+    const name = String(issue.path[0] ?? '');
+    const reason = raw[name] === undefined ? 'missing' : issue.message;
     return { kind: 'dead-letter', reason: `field ${FIELD_NAMES[name] ?? name}: ${reason}` };
   }
   return { kind: 'flow', line: parsed.data };

@@ -4,7 +4,8 @@ import type { ClusterState } from '../../identity/cluster-state.js';
 import { orientByPorts, type ConnectionTrackerOptions } from '../connection-tracker.js';
 import type { Endpoint, Verdict, WorkloadRef } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { checkFlow, describeIssue, endpointForIp, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
+import { checkFlow, endpointForIp, isIcmp, protocolFromName, protocolFromNumber } from '../ip-endpoint.js';
+import { describeIssue } from '../../zod-message.js';
 import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue } from '../../flow/kubernetes-names.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
 

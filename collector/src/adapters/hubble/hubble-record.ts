@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { describeIssue } from '../../zod-message.js';
 
 /**
  * The shape of a Hubble flow record as `hubble observe -o json|jsonpb` and the Hubble exporter
@@ -89,7 +90,7 @@ export function parseHubbleRecord(value: unknown): HubbleRecordParse {
   let time: string | undefined;
   if ('flow' in object) {
     flowValue = object['flow'];
-    prefix = 'flow.';
+    prefix = 'flow';
     if (typeof object['node_name'] === 'string') nodeName = object['node_name'];
     if (typeof object['time'] === 'string') time = object['time'];
     if (typeof flowValue !== 'object' || flowValue === null) return { kind: 'invalid', reason: 'field flow: not an object' };
@@ -108,9 +109,7 @@ export function parseHubbleRecord(value: unknown): HubbleRecordParse {
     };
   const result = HubbleFlowSchema.safeParse(flowValue);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = `${prefix}${issue?.path.join('.') ?? ''}`;
-    return { kind: 'invalid', reason: `field ${field || '(root)'}: ${issue?.message ?? 'invalid'}` };
+    return { kind: 'invalid', reason: describeIssue(result.error, prefix, '(root)') };
   }
   return {
     kind: 'flow',

@@ -12,7 +12,8 @@ import {
 } from '../connection-tracker.js';
 import { WORKLOAD_KINDS, type Endpoint, type Verdict, type WorkloadKind, type WorkloadRef } from '../../flow/flow.js';
 import type { IdentityResolver } from '../../identity/identity-resolver.js';
-import { describeIssue, emitFlow, endpointForIp, namedPodEndpoint, icmpEchoDirection, isIcmp, isIcmpError, protocolFromNumber } from '../ip-endpoint.js';
+import { emitFlow, endpointForIp, namedPodEndpoint, icmpEchoDirection, isIcmp, isIcmpError, protocolFromNumber } from '../ip-endpoint.js';
+import { describeIssue } from '../../zod-message.js';
 import { isDnsLabel, isDnsSubdomain } from '../../flow/kubernetes-names.js';
 import { inferWorkload } from '../../identity/workload-inference.js';
 

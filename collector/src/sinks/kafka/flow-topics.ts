@@ -1,4 +1,5 @@
 import type { Flow } from '../../flow/flow.js';
+import { firstIssue } from '../../zod-message.js';
 import { FlowSchema, describeEndpoint, workloadId } from '../../flow/flow.js';
 
 /**
@@ -67,6 +68,6 @@ export function decodeFlow(value: Buffer | string | null): DecodedFlow {
   }
   const result = FlowSchema.safeParse(parsed);
   if (result.success) return { ok: true, flow: result.data };
-  const issue = result.error.issues[0];
-  return { ok: false, reason: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+  const { field, message } = firstIssue(result.error);
+  return { ok: false, reason: `${field || '(root)'}: ${message}` };
 }
