@@ -13,6 +13,7 @@ export * from './evaluator/evaluator.js';
 export * from './evaluator/flow-endpoint.js';
 export * from './evaluator/workload-pairs.js';
 export * from './evaluator/model-inputs.js';
+export * from './evaluator/ingress-peers.js';
 export * from './synthesis/synthesis-options.js';
 export * from './synthesis/synthesis-result.js';
 export * from './synthesis/policy-synthesis.js';

@@ -45,7 +45,18 @@ interface Paged {
   readonly metadata?: { readonly _continue?: string };
 }
 
-type Lister = (namespace: string | undefined, request: { _continue?: string; limit: number }) => Promise<Paged>;
+/** A list call's paging arguments. */
+interface ListRequest {
+  readonly _continue?: string;
+  readonly limit: number;
+}
+
+type Lister = (namespace: string | undefined, request: ListRequest) => Promise<Paged>;
+
+/** A lister of a namespaced kind: its namespaced list call for one namespace, its all-namespaces call otherwise. */
+function scoped(inNamespace: (request: ListRequest & { readonly namespace: string }) => Promise<Paged>, inAll: (request: ListRequest) => Promise<Paged>): Lister {
+  return (namespace, request) => (namespace ? inNamespace({ namespace, ...request }) : inAll(request));
+}
 
 /** The Kubernetes implementation of {@link ClusterReader} and {@link PolicyWriter}. */
 export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & PolicyWriter {
@@ -61,45 +72,43 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & Po
     Namespace: { apiVersion: 'v1', list: (_namespace, request) => core.listNamespace(request) },
     Deployment: {
       apiVersion: 'apps/v1',
-      list: (namespace, request) => (namespace ? apps.listNamespacedDeployment({ namespace, ...request }) : apps.listDeploymentForAllNamespaces(request)),
+      list: scoped((request) => apps.listNamespacedDeployment(request), (request) => apps.listDeploymentForAllNamespaces(request)),
     },
     ReplicaSet: {
       apiVersion: 'apps/v1',
-      list: (namespace, request) => (namespace ? apps.listNamespacedReplicaSet({ namespace, ...request }) : apps.listReplicaSetForAllNamespaces(request)),
+      list: scoped((request) => apps.listNamespacedReplicaSet(request), (request) => apps.listReplicaSetForAllNamespaces(request)),
     },
     StatefulSet: {
       apiVersion: 'apps/v1',
-      list: (namespace, request) => (namespace ? apps.listNamespacedStatefulSet({ namespace, ...request }) : apps.listStatefulSetForAllNamespaces(request)),
+      list: scoped((request) => apps.listNamespacedStatefulSet(request), (request) => apps.listStatefulSetForAllNamespaces(request)),
     },
     DaemonSet: {
       apiVersion: 'apps/v1',
-      list: (namespace, request) => (namespace ? apps.listNamespacedDaemonSet({ namespace, ...request }) : apps.listDaemonSetForAllNamespaces(request)),
+      list: scoped((request) => apps.listNamespacedDaemonSet(request), (request) => apps.listDaemonSetForAllNamespaces(request)),
     },
     Job: {
       apiVersion: 'batch/v1',
-      list: (namespace, request) => (namespace ? batch.listNamespacedJob({ namespace, ...request }) : batch.listJobForAllNamespaces(request)),
+      list: scoped((request) => batch.listNamespacedJob(request), (request) => batch.listJobForAllNamespaces(request)),
     },
     CronJob: {
       apiVersion: 'batch/v1',
-      list: (namespace, request) => (namespace ? batch.listNamespacedCronJob({ namespace, ...request }) : batch.listCronJobForAllNamespaces(request)),
+      list: scoped((request) => batch.listNamespacedCronJob(request), (request) => batch.listCronJobForAllNamespaces(request)),
     },
     Pod: {
       apiVersion: 'v1',
-      list: (namespace, request) => (namespace ? core.listNamespacedPod({ namespace, ...request }) : core.listPodForAllNamespaces(request)),
+      list: scoped((request) => core.listNamespacedPod(request), (request) => core.listPodForAllNamespaces(request)),
     },
     Service: {
       apiVersion: 'v1',
-      list: (namespace, request) => (namespace ? core.listNamespacedService({ namespace, ...request }) : core.listServiceForAllNamespaces(request)),
+      list: scoped((request) => core.listNamespacedService(request), (request) => core.listServiceForAllNamespaces(request)),
     },
     EndpointSlice: {
       apiVersion: 'discovery.k8s.io/v1',
-      list: (namespace, request) =>
-        namespace ? discovery.listNamespacedEndpointSlice({ namespace, ...request }) : discovery.listEndpointSliceForAllNamespaces(request),
+      list: scoped((request) => discovery.listNamespacedEndpointSlice(request), (request) => discovery.listEndpointSliceForAllNamespaces(request)),
     },
     NetworkPolicy: {
       apiVersion: 'networking.k8s.io/v1',
-      list: (namespace, request) =>
-        namespace ? networking.listNamespacedNetworkPolicy({ namespace, ...request }) : networking.listNetworkPolicyForAllNamespaces(request),
+      list: scoped((request) => networking.listNamespacedNetworkPolicy(request), (request) => networking.listNetworkPolicyForAllNamespaces(request)),
     },
   };
 

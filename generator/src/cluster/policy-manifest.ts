@@ -1,5 +1,7 @@
 import type { V1NetworkPolicy, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
 import { normalizePolicy } from '../verify/object-diff.js';
+import type { ManifestIngressRule } from '../evaluator/ingress-peers.js';
+import { ingressPeers } from '../evaluator/ingress-peers.js';
 import { policyKey } from '../evaluator/policy-model.js';
 import { MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from '../synthesis/policy-synthesis.js';
 
@@ -48,9 +50,9 @@ export function applyConfiguration(policy: V1NetworkPolicy): V1NetworkPolicy {
   };
 }
 
-function typedIngressRule(rule: V1NetworkPolicyIngressRule): V1NetworkPolicyIngressRule {
-  const { from, ...rest } = rule as V1NetworkPolicyIngressRule & { from?: V1NetworkPolicyIngressRule['_from'] };
-  const peers = rule._from ?? from;
+function typedIngressRule(rule: ManifestIngressRule): V1NetworkPolicyIngressRule {
+  const { from: _manifestPeers, ...rest } = rule;
+  const peers = ingressPeers(rule);
   return { ...rest, ...(peers !== undefined ? { _from: peers } : {}) };
 }
 

@@ -4,6 +4,7 @@ import { workloadId } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import type { CompiledSelector } from './compiled-selector.js';
 import { compiledSelectorMatches, compileSelector } from './compiled-selector.js';
+import { ingressPeers } from './ingress-peers.js';
 import type { IpBlockMatcher, ParsedIp } from './ip-block.js';
 import { compileIpBlock, parseIp } from './ip-block.js';
 import type { CompiledPort } from './port-match.js';
@@ -311,8 +312,7 @@ export function compilePolicy(policy: V1NetworkPolicy, defaultNamespace = 'defau
     if (type !== 'Ingress' && type !== 'Egress') throw new InvalidPolicyError(name, `spec.policyTypes[${index}]`, `unknown type ${JSON.stringify(type)}`);
   const types = declared.length > 0 ? declared : (spec.egress ?? []).length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
   const ingressRules = (spec.ingress ?? []).map((rule) => {
-    // client-node's typed objects call the field `_from`; manifests read from YAML call it `from`.
-    const peers = rule._from ?? (rule as { from?: V1NetworkPolicyPeer[] }).from;
+    const peers = ingressPeers(rule);
     return { ...(rule.ports ? { ports: rule.ports } : {}), ...(peers ? { peers } : {}) };
   });
   const egressRules = (spec.egress ?? []).map((rule) => ({ ...(rule.ports ? { ports: rule.ports } : {}), ...(rule.to ? { peers: rule.to } : {}) }));

@@ -1,6 +1,8 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { createTwoFilesPatch } from 'diff';
 import yaml from 'js-yaml';
+import type { ManifestIngressRule } from '../evaluator/ingress-peers.js';
+import { ingressPeers } from '../evaluator/ingress-peers.js';
 import { policyKey } from '../evaluator/policy-model.js';
 
 /**
@@ -41,8 +43,7 @@ function withDefaults(rules: unknown, peerField: 'from' | 'to'): Json[] | undefi
   if (!Array.isArray(rules)) return undefined;
   return rules.map((rule: Record<string, unknown>) => {
     const out: Record<string, Json> = {};
-    // client-node's typed objects call `from` `_from`; the manifest calls it `from`.
-    const peers = peerField === 'from' ? (rule['_from'] ?? rule['from']) : rule['to'];
+    const peers = peerField === 'from' ? ingressPeers(rule as ManifestIngressRule) : rule['to'];
     if (peers !== undefined) out[peerField] = peers as Json;
     if (Array.isArray(rule['ports']))
       // The API server defaults a port's protocol to TCP.
