@@ -1,4 +1,4 @@
-import { DEFAULT_FLOW_TOPICS } from '@palisade/collector';
+import { DEFAULT_FLOW_TOPICS, firstIssue } from '@palisade/collector';
 import { KafkaSettingsSchema, kafkaSettingsFromEnv } from '@palisade/collector/kafka';
 import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import { z } from 'zod';
@@ -61,8 +61,8 @@ export function parseBaselinerSettings(env: NodeJS.ProcessEnv, flags: BaselinerF
   for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
   const parsed = BaselinerSettingsSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BaselinerSettingsError(`${settingName(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`);
+    const issue = firstIssue(parsed.error);
+    throw new BaselinerSettingsError(`${settingName(issue.field)}: ${issue.message}`);
   }
   return Object.freeze(parsed.data);
 }
@@ -78,8 +78,7 @@ const SETTING_NAMES: Readonly<Record<string, string>> = {
   rebalanceTimeoutMs: '--rebalance-timeout',
 };
 
-/** The flag a setting path comes from, as typed on the command line. */
-function settingName(path: readonly PropertyKey[]): string {
-  const dotted = path.map(String).join('.');
+/** The flag a setting (its dotted path) comes from, as typed on the command line. */
+function settingName(dotted: string): string {
   return SETTING_NAMES[dotted] ?? `--${dotted.replace(/\./g, '-').replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
