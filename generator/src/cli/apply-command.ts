@@ -8,7 +8,7 @@ import { renderApply, renderPlanText } from './apply-render.js';
 import { MaxChanges, maxChangesOption } from './flags/apply-flags.js';
 import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
 import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/list-flags.js';
+import { listFromFlag } from './flags/flag-values.js';
 import { outputOption } from './flags/output-flag.js';
 import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
 
@@ -26,7 +26,7 @@ export function applyConfigFromFlags(flags: Record<string, unknown>): ApplyConfi
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
   return Object.freeze({
-    proposal: proposalConfig(f),
+    proposal: proposalConfig(f, flags),
     ...clusterConfig(f),
     dryRun: f.dryRun,
     ...(f.maxChanges !== undefined ? { maxChanges: f.maxChanges } : {}),

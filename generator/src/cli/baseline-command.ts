@@ -1,17 +1,18 @@
 import { Command, Option } from 'commander';
 import type { LockTarget } from '@palisade/baseliner';
+import { isDnsLabel } from '@palisade/collector';
 import { parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
 import { approveAnomalies, lockBaseline, runBaselineService, showBaseline, unlockBaseline, refreshBaseline } from '../app/baseline.js';
 import { InputError } from '../errors.js';
 import type { BaselineOutput } from './baseline-render.js';
 import { renderApproved, renderRefreshReport, renderView } from './baseline-render.js';
 import type { CommandContext } from './command-context.js';
-import { redisSettingsFromFlags } from './flags/redis-flags.js';
+import { outputOption } from './flags/output-flag.js';
+import { kafkaBrokersOption } from './flags/kafka-flags.js';
+import { addRedisOptions, redisSettingsFromFlags } from './flags/redis-flags.js';
 
-const addRedisOptions = (command: Command): Command =>
-  command
-    .addOption(new Option('--redis-url <url>', 'redis://[user:password@]HOST:PORT or rediss:// for TLS').env('PALISADE_REDIS_URL'))
-    .addOption(new Option('--redis-prefix <prefix>', 'key prefix of the baseline').default('palisade:').env('PALISADE_REDIS_PREFIX'));
+const withRedisOptions = (command: Command): Command =>
+  addRedisOptions(command, { url: 'redis://[user:password@]HOST:PORT or rediss:// for TLS', prefix: 'key prefix of the baseline' });
 
 /** `ns/Kind/name` or an InputError saying what a workload id looks like. */
 function workloadFlag(value: string, flag = '--workload'): string {
@@ -25,25 +26,25 @@ function lockTarget(flags: Record<string, unknown>): LockTarget {
   const workload = flags['workload'] as string | undefined;
   if ((namespace === undefined) === (workload === undefined)) throw new InputError('needs exactly one of --namespace NS or --workload NS/KIND/NAME');
   if (namespace !== undefined) {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) throw new InputError(`--namespace ${JSON.stringify(namespace)}: is not a namespace name`);
+    if (!isDnsLabel(namespace)) throw new InputError(`--namespace ${JSON.stringify(namespace)}: is not a namespace name`);
     return { kind: 'namespace', namespace };
   }
   return { kind: 'workload', workload: workloadFlag(workload as string) };
 }
 
-const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text').env('PALISADE_OUTPUT');
+const baselineOutputOption = () => outputOption(['text', 'json', 'yaml'], 'output format');
 
 /** `palisade baseline run|show|lock|unlock|approve|refresh`. */
 export function baselineCommand(context: CommandContext): Command {
   const { io } = context;
   const baseline = new Command('baseline').summary('the baseliner service and baseline maintenance').description(
-    'The baseline is what Palisade learned each workload needs, kept in Redis by the baseliner service\n(`baseline run`) and read by `palisade generate --redis`.',
+    'The baseline is what Palisade learned each workload needs, kept in Redis by the baseliner service\n(`baseline run`) and read by `palisade generate --redis-url`.',
   );
 
   baseline.addCommand(
-    addRedisOptions(new Command('run'))
+    withRedisOptions(new Command('run'))
       .summary('consume flows from Kafka into the Redis baseline until SIGTERM/SIGINT')
-      .addOption(new Option('--kafka-brokers <list>', 'HOST:PORT[,HOST:PORT…]').env('PALISADE_KAFKA_BROKERS'))
+      .addOption(kafkaBrokersOption('HOST:PORT[,HOST:PORT…]'))
       .addOption(new Option('--group <id>', 'consumer group (replicas share partitions)').env('PALISADE_BASELINER_GROUP'))
       .addOption(new Option('--topic <name>', 'flows topic').env('PALISADE_FLOWS_TOPIC'))
       .addOption(new Option('--dead-letter-topic <name>', 'where unreadable messages go').env('PALISADE_DEAD_LETTER_TOPIC'))
@@ -61,10 +62,10 @@ export function baselineCommand(context: CommandContext): Command {
   );
 
   baseline.addCommand(
-    addRedisOptions(new Command('show'))
+    withRedisOptions(new Command('show'))
       .summary('print the stored baseline: owners, windows, locks, edges, anomalies')
       .addOption(new Option('--workload <id>', 'only edges into or out of NS/KIND/NAME'))
-      .addOption(outputOption())
+      .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
         const workload = flags['workload'] === undefined ? undefined : workloadFlag(flags['workload'] as string);
         const view = await showBaseline(redisSettingsFromFlags(flags), workload);
@@ -77,7 +78,7 @@ export function baselineCommand(context: CommandContext): Command {
     ['unlock', 'let new edges join the baseline again'],
   ] as const) {
     baseline.addCommand(
-      addRedisOptions(new Command(name))
+      withRedisOptions(new Command(name))
         .summary(summary)
         .addOption(new Option('--namespace <ns>', 'every workload of a namespace'))
         .addOption(new Option('--workload <id>', 'one workload, NS/KIND/NAME'))
@@ -94,10 +95,10 @@ export function baselineCommand(context: CommandContext): Command {
   }
 
   baseline.addCommand(
-    addRedisOptions(new Command('approve'))
+    withRedisOptions(new Command('approve'))
       .summary('move anomalies into the allowed baseline (all, or of the given owners)')
       .addOption(new Option('--workload <id>', 'only anomalies into NS/KIND/NAME (repeatable)').argParser((value: string, previous: string[] = []) => [...previous, value]))
-      .addOption(outputOption())
+      .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
         const owners = (flags['workload'] as string[] | undefined)?.map((value) => workloadFlag(value));
         const approved = await approveAnomalies(redisSettingsFromFlags(flags), owners);
@@ -106,10 +107,10 @@ export function baselineCommand(context: CommandContext): Command {
   );
 
   baseline.addCommand(
-    addRedisOptions(new Command('refresh'))
+    withRedisOptions(new Command('refresh'))
       .summary('expire edges unseen for the retention window; print what changed since the last refresh')
       .addOption(new Option('--retention <duration>', 'edges unseen this long expire').default('14d').env('PALISADE_RETENTION'))
-      .addOption(outputOption())
+      .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
         const retention = parseRetention(String(flags['retention']));
         if (retention === undefined) throw new InputError(`--retention ${JSON.stringify(flags['retention'])}: is not a duration (for example 14d, 36h)`);

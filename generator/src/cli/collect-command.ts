@@ -1,13 +1,15 @@
 import { Command, Option } from 'commander';
-import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import type { CollectFlags } from '@palisade/collector/service';
 import { INGEST_FORMATS } from '@palisade/collector';
 import { runCollect } from '../app/collect.js';
 import type { CommandContext } from './command-context.js';
+import { stringFlag } from './flags/flag-values.js';
+import { clusterFileOption, kubeconfigOption } from './flags/cluster-flags.js';
+import { addKafkaClientOptions, kafkaBrokersOption, kafkaSettingsFromFlags } from './flags/kafka-flags.js';
 
 /** `palisade collect`: the collector service (see {@link runCollect}); its flags pass to the collector's own settings parser. */
 export function collectCommand(context: CommandContext): Command {
-  return new Command('collect')
+  const command = new Command('collect')
     .configureOutput({
       writeOut: (text) => context.io.stdout.write(text),
       writeErr: (text) => context.io.stderr.write(text),
@@ -22,15 +24,11 @@ export function collectCommand(context: CommandContext): Command {
     )
     .addOption(new Option('--source <source>', 'file:PATH (read once), follow:PATH (tail across rotation), stdin, or kafka:TOPIC'))
     .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each').choices([...INGEST_FORMATS]))
-    .addOption(new Option('--kafka-brokers <list>', 'Kafka bootstrap brokers, HOST:PORT[,HOST:PORT...]'))
-    .addOption(new Option('--kafka-client-id <id>', 'Kafka client id'))
-    .addOption(new Option('--kafka-tls', 'connect to Kafka with TLS'))
-    .addOption(new Option('--kafka-ca-file <file>', 'CA bundle for Kafka TLS'))
-    .addOption(new Option('--kafka-sasl-mechanism <mechanism>', 'SASL mechanism').choices(['plain', 'scram-sha-256', 'scram-sha-512']))
-    .addOption(new Option('--kafka-sasl-username <name>', 'SASL user (the password comes from PALISADE_KAFKA_SASL_PASSWORD)'))
-    .addOption(new Option('--kubeconfig <file>', 'watch this cluster for identities (pods, Services, EndpointSlices)'))
+    .addOption(kafkaBrokersOption('Kafka bootstrap brokers, HOST:PORT[,HOST:PORT...]', { env: false }));
+  addKafkaClientOptions(command)
+    .addOption(kubeconfigOption('watch this cluster for identities (pods, Services, EndpointSlices)'))
     .addOption(new Option('--in-cluster', 'watch the cluster with the pod\'s service account'))
-    .addOption(new Option('--cluster <file>', 'cluster objects as kubectl get -o yaml prints them, instead of watching'))
+    .addOption(clusterFileOption('cluster objects as kubectl get -o yaml prints them, instead of watching', { env: false }))
     .addOption(new Option('--topic <name>', 'flow topic (default palisade.flows.v1)'))
     .addOption(new Option('--dead-letter-topic <name>', 'dead-letter topic (default palisade.flows.dlq)'))
     .addOption(new Option('--partitions <n>', 'partitions of the topics when they are created (default 6)'))
@@ -43,7 +41,8 @@ export function collectCommand(context: CommandContext): Command {
     .addOption(new Option('--linger-ms <ms>', 'longest wait for a batch to fill (default 20)'))
     .addOption(new Option('--max-buffered-messages <n>', 'messages buffered before reading waits (default 20000)'))
     .addOption(new Option('--max-batch-messages <n>', 'most messages in one produce request (default 10000)'))
-    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']))
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']));
+  return command
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -51,15 +50,8 @@ export function collectCommand(context: CommandContext): Command {
         '  palisade collect --source kafka:netobserv-flows --format netobserv --kafka-brokers kafka:9092 --kubeconfig ~/.kube/config\n',
     )
     .action(async (flags: Record<string, unknown>) => {
-      const text = (name: string) => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
-      const kafka: Partial<KafkaSettingsInput> = {
-        ...(text('kafkaBrokers') !== undefined ? { brokers: text('kafkaBrokers') } : {}),
-        ...(text('kafkaClientId') !== undefined ? { clientId: text('kafkaClientId') } : {}),
-        ...(flags['kafkaTls'] === true ? { tls: 'true' } : {}),
-        ...(text('kafkaCaFile') !== undefined ? { caFile: text('kafkaCaFile') } : {}),
-        ...(text('kafkaSaslMechanism') !== undefined ? { saslMechanism: text('kafkaSaslMechanism') as KafkaSettingsInput['saslMechanism'] } : {}),
-        ...(text('kafkaSaslUsername') !== undefined ? { saslUsername: text('kafkaSaslUsername') } : {}),
-      };
+      const text = (name: string) => stringFlag(flags, name);
+      const kafka = kafkaSettingsFromFlags(flags);
       const passThrough = ['source', 'format', 'kubeconfig', 'cluster', 'topic', 'deadLetterTopic', 'partitions', 'replicationFactor', 'metricsPort', 'stateDir', 'sourceGroup', 'batchSize', 'lingerMs', 'maxBufferedMessages', 'maxBatchMessages', 'logLevel'] as const;
       const collectFlags: CollectFlags = {
         kafka,

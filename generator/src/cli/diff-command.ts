@@ -7,9 +7,10 @@ import { refusalNotes, renderDiffAs } from './diff-output.js';
 import { addClusterOptions } from './flags/cluster-flags.js';
 import { flagError } from './flags/flag-error.js';
 import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
-import { listFromFlag } from './flags/list-flags.js';
+import { listFromFlag } from './flags/flag-values.js';
 import { liveDiffConfigFromFlags } from './flags/live-diff-flags.js';
 import { outputOption } from './flags/output-flag.js';
+import { addRedisOptions } from './flags/redis-flags.js';
 
 const DiffFlags = z.object({
   ...FlowInputFlags,
@@ -23,6 +24,7 @@ export function diffCommand(context: CommandContext): Command {
   const { io } = context;
   return addClusterOptions(
     addFlowInputOptions(
+      addRedisOptions(
       new Command('diff')
         .summary('dry-run diff of proposed NetworkPolicies against current ones')
         .description(
@@ -31,9 +33,9 @@ export function diffCommand(context: CommandContext): Command {
             'flows the current policies deny today and those the proposal would deny. -o markdown is a pull-request body.',
         )
         .addOption(new Option('--current <path>', 'the policies in force: a manifest file or a directory').env('PALISADE_CURRENT'))
-        .addOption(new Option('--proposed <path>', 'the policies to compare: a manifest file or a directory (e.g. palisade-out/)').env('PALISADE_PROPOSED'))
-        .addOption(new Option('--redis <url>', 'with --kubeconfig: propose policies from the baseline in Redis').env('PALISADE_REDIS_URL'))
-        .addOption(new Option('--redis-prefix <prefix>', 'key prefix of the Redis baseline').default('palisade:').env('PALISADE_REDIS_PREFIX')),
+        .addOption(new Option('--proposed <path>', 'the policies to compare: a manifest file or a directory (e.g. palisade-out/)').env('PALISADE_PROPOSED')),
+        { url: 'with --kubeconfig: propose policies from the baseline in Redis', prefix: 'key prefix of the Redis baseline' },
+      ),
       'observed flows to judge both sets by (repeatable); - reads stdin; with --kubeconfig and no --proposed, also what to learn the proposal from',
     ),
   )

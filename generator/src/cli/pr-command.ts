@@ -8,7 +8,7 @@ import { gitCommandLine } from '../publish/git.js';
 import type { CommandContext } from './command-context.js';
 import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
 import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/list-flags.js';
+import { listFromFlag } from './flags/flag-values.js';
 import { outputOption } from './flags/output-flag.js';
 import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
 import { addPublishOptions, publishConfig, PublishFlags } from './flags/publish-flags.js';
@@ -21,7 +21,7 @@ export function prConfigFromFlags(flags: Record<string, unknown>): PrConfig {
   const parsed = PrFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
-  return Object.freeze({ proposal: proposalConfig(f), ...publishConfig(f), ...clusterConfig(f), output: f.output });
+  return Object.freeze({ proposal: proposalConfig(f, flags), ...publishConfig(f), ...clusterConfig(f), output: f.output });
 }
 
 /** `palisade pr`. */

@@ -14,7 +14,7 @@ import { refusalNotes, renderDiffAs } from './diff-output.js';
 import { MaxChanges, maxChangesOption } from './flags/apply-flags.js';
 import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
 import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/list-flags.js';
+import { listFromFlag } from './flags/flag-values.js';
 import { liveDiffConfigFromFlags } from './flags/live-diff-flags.js';
 import { outputOption } from './flags/output-flag.js';
 import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
@@ -38,7 +38,7 @@ export function refreshConfigFromFlags(flags: Record<string, unknown>): RefreshC
   const parsed = RefreshFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
-  const proposal = proposalConfig(f);
+  const proposal = proposalConfig(f, flags);
   const retentionMs = parseRetention(f.retention) as number;
   const cluster = clusterConfig(f);
   switch (f.then) {
@@ -92,7 +92,7 @@ export function refreshCommand(context: CommandContext): Command {
         new Command('refresh')
           .summary('the scheduled job: refresh the baseline, regenerate, then open a PR, apply or diff only when changed')
           .description(
-            'Meant for a CronJob. Refreshes the baseline (with --redis), builds the proposal against the cluster, then\n' +
+            'Meant for a CronJob. Refreshes the baseline (with --redis-url), builds the proposal against the cluster, then\n' +
               '--then pr: publishes it as one pull request (see palisade pr); --then apply: applies it with every gate of\n' +
               'palisade apply; --then diff: prints the diff against the live policies. Acts only when the result changed.\n' +
               'Exit 0 when nothing changed, 10 when something changed and was acted on, other codes on failure.',
@@ -101,13 +101,13 @@ export function refreshCommand(context: CommandContext): Command {
     ),
   )
     .addOption(new Option('--then <action>', 'what to do with a changed proposal').choices(['pr', 'apply', 'diff']).env('PALISADE_REFRESH_THEN'))
-    .addOption(new Option('--retention <duration>', 'with --redis: edges unseen this long expire before regenerating').default('14d').env('PALISADE_RETENTION'))
+    .addOption(new Option('--retention <duration>', 'with --redis-url: edges unseen this long expire before regenerating').default('14d').env('PALISADE_RETENTION'))
     .addOption(maxChangesOption('with --then apply: refuse when more policies would change'))
     .addOption(outputOption(['text', 'json']))
     .addHelpText(
       'after',
-      '\nExamples (CronJob):\n  palisade refresh --redis redis://redis:6379 --then pr --git-dir /work/gitops --path clusters/prod/netpol --base main --github acme/gitops\n' +
-        '  palisade refresh --redis redis://redis:6379 --then apply --max-changes 20\n',
+      '\nExamples (CronJob):\n  palisade refresh --redis-url redis://redis:6379 --then pr --git-dir /work/gitops --path clusters/prod/netpol --base main --github acme/gitops\n' +
+        '  palisade refresh --redis-url redis://redis:6379 --then apply --max-changes 20\n',
     )
     .action(async (flags: Record<string, unknown>) => {
       const config = refreshConfigFromFlags(flags);

@@ -6,7 +6,7 @@ import { renderVerifyJson, renderVerifyText } from '../render/diff-render.js';
 import type { CommandContext } from './command-context.js';
 import { flagError } from './flags/flag-error.js';
 import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
-import { listFromFlag } from './flags/list-flags.js';
+import { listFromFlag } from './flags/flag-values.js';
 import { outputOption } from './flags/output-flag.js';
 
 const VerifyFlags = z.object({

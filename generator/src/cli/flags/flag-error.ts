@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { typedFlag } from './old-spellings.js';
 
 /**
  * Turns zod's first issue into the one-line message the CLI prints: the flag as typed
@@ -7,7 +8,6 @@ import { InputError } from '../../errors.js';
  */
 export function flagError(issue: z.core.$ZodIssue | undefined, flags: Record<string, unknown>): InputError {
   const name = String(issue?.path[0] ?? '');
-  const flag = `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
   const value = issue?.path.length === 2 ? ` ${JSON.stringify((flags[name] as unknown[] | undefined)?.[Number(issue.path[1])])}` : '';
-  return new InputError(`${flag}${value}: ${issue?.message ?? 'invalid'}`);
+  return new InputError(`${typedFlag(name, flags)}${value}: ${issue?.message ?? 'invalid'}`);
 }

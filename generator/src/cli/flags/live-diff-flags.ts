@@ -6,9 +6,9 @@ import type { FlowInputConfig } from '../../io/flow-input.js';
 import { clusterConfig, ClusterFlags } from './cluster-flags.js';
 import { flagError } from './flag-error.js';
 import { FlowInputFlags } from './flow-input-flags.js';
-import { listFromFlag } from './list-flags.js';
-import { ProposalFlags } from './proposal-flags.js';
-import { redisSettingsFromFlags } from './redis-flags.js';
+import { listFromFlag } from './flag-values.js';
+import { typedFlag } from './old-spellings.js';
+import { RedisPrefixFlag, RedisUrlFlag, redisSettingsFromFlags } from './redis-flags.js';
 
 const LiveDiffFlags = z.object({
   ...FlowInputFlags,
@@ -16,8 +16,8 @@ const LiveDiffFlags = z.object({
   kubeconfig: z.string().min(1),
   current: z.undefined({ error: 'takes --current or --kubeconfig (the live policies), not both' }).optional(),
   proposed: z.string().min(1).optional(),
-  redis: ProposalFlags.redis,
-  redisPrefix: ProposalFlags.redisPrefix,
+  redisUrl: RedisUrlFlag.optional(),
+  redisPrefix: RedisPrefixFlag,
   output: z.enum(['text', 'json', 'markdown']),
 });
 
@@ -27,11 +27,11 @@ export function liveDiffConfigFromFlags(flags: Record<string, unknown>): LiveDif
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
   const judge: FlowInputConfig = { flows: f.flows, format: f.format, ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}) };
-  if (f.proposed && f.redis) throw new InputError('--proposed and --redis: give one source of proposed policies, not both');
+  if (f.proposed && f.redisUrl) throw new InputError(`--proposed and ${typedFlag('redisUrl', flags)}: give one source of proposed policies, not both`);
   const source: ProposalSource | undefined = f.proposed
     ? { kind: 'proposed', directory: f.proposed }
-    : f.redis
-      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: f.redis, redisPrefix: f.redisPrefix }) }
+    : f.redisUrl
+      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: f.redisUrl, redisPrefix: f.redisPrefix }) }
       : f.flows.length > 0
         ? { kind: 'flows', ...judge }
         : undefined;
