@@ -56,10 +56,12 @@ const TRANSIENT_ERRNO_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECO
 
 /**
  * ioredis' messages for a connection that is down or a server that is busy for now: a closed
- * connection, the per-request reconnect limit, and the Redis replies LOADING (a restart reading
- * its AOF), BUSY (a long script), TRYAGAIN and CLUSTERDOWN (a cluster resharding or failing over).
+ * connection, a pipeline cut off midway by the connection closing (its AbortError: Palisade sends
+ * only idempotent rounds, so resending the whole round is safe), the per-request reconnect limit,
+ * and the Redis replies LOADING (a restart reading its AOF), BUSY (a long script), TRYAGAIN and
+ * CLUSTERDOWN (a cluster resharding or failing over).
  */
-const REDIS_TRANSIENT_MESSAGE = /Connection is closed|LOADING|max retries per request|BUSY|TRYAGAIN|CLUSTERDOWN/i;
+const REDIS_TRANSIENT_MESSAGE = /Connection is closed|Command aborted due to connection close|LOADING|max retries per request|BUSY|TRYAGAIN|CLUSTERDOWN/i;
 
 /** The fields of a client library's error that say whether it is transient. */
 interface ErrorFields {

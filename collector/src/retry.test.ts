@@ -17,6 +17,8 @@ describe('isRetriable', () => {
     ...['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].map((code): [string, unknown, boolean] => [`errno ${code}`, errno(code), true]),
     ['errno ENOENT', errno('ENOENT'), false],
     ['ioredis: connection closed', new Error('Connection is closed.'), true],
+    ['ioredis: a pipeline cut off by the connection closing', Object.assign(new Error('Command aborted due to connection close'), { name: 'AbortError' }), true],
+    ['an AbortController abort', Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }), false],
     ['ioredis: reconnect limit', new Error('Reached the max retries per request limit (which is 20).'), true],
     ['Redis LOADING', new Error('LOADING Redis is loading the dataset in memory'), true],
     ['Redis BUSY', new Error('BUSY Redis is busy running a script.'), true],
