@@ -1,7 +1,6 @@
 import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary, RefreshReport } from '@palisade/baseliner';
 import { BaselinerError, expiryCutoff, peerId } from '@palisade/baseliner';
 import type { RedisSettings } from '@palisade/baseliner/redis';
-import { parseBaselinerSettings, runBaselinerService } from '@palisade/baseliner/service';
 import { CliError, InputError } from '../errors.js';
 import { withRedisStore } from './redis-store.js';
 
@@ -18,6 +17,7 @@ export class BaselinerServiceError extends CliError {}
  * the flags and `PALISADE_*` variables, parsed by the baseliner itself.
  */
 export async function runBaselineService(flags: Readonly<Record<string, string | undefined>>, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const { parseBaselinerSettings, runBaselinerService } = await import('@palisade/baseliner/service');
   let settings;
   try {
     settings = parseBaselinerSettings(env, flags);

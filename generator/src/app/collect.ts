@@ -1,6 +1,5 @@
 import type { CollectFlags, CollectSummary } from '@palisade/collector/service';
 import { CollectConfigError, CollectorError } from '@palisade/collector';
-import { parseCollectConfig, startCollect } from '@palisade/collector/service';
 import { CliError, InputError } from '../errors.js';
 import type { CliIo } from '../io/cli-io.js';
 
@@ -14,6 +13,7 @@ export class CollectError extends CliError {}
  * settings come from the flags and `PALISADE_*` variables, parsed by the collector itself.
  */
 export async function runCollect(flags: CollectFlags, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<CollectSummary> {
+  const { parseCollectConfig, startCollect } = await import('@palisade/collector/service');
   try {
     const config = parseCollectConfig(flags, env);
     const running = await startCollect({ config, ...(io.stdin === process.stdin ? {} : { stdin: io.stdin as never }) });

@@ -1,4 +1,4 @@
-import type { ClusterReader } from '../cluster/cluster-api.js';
+import type { ClusterReader, PolicyWriter } from '../cluster/cluster-api.js';
 import type { LiveCluster } from '../cluster/cluster-read.js';
 import { readLiveCluster } from '../cluster/cluster-read.js';
 
@@ -13,4 +13,13 @@ export interface ClusterConfig {
 /** Reads the live cluster in full, within the configured namespaces. */
 export function readLive(cluster: ClusterReader, config: ClusterConfig): Promise<LiveCluster> {
   return readLiveCluster(cluster, config.namespaces ? { namespaces: config.namespaces } : {});
+}
+
+/**
+ * The Kubernetes API of the cluster: `kubeconfig`, else KUBECONFIG, ~/.kube/config, then the
+ * in-cluster service account. The client library loads here, when a command talks to a cluster.
+ */
+export async function connectCluster(kubeconfig: string | undefined): Promise<ClusterReader & PolicyWriter> {
+  const { kubernetesClusterApi, loadKubeConfig } = await import('../cluster/kubernetes-client.js');
+  return kubernetesClusterApi(loadKubeConfig(kubeconfig));
 }

@@ -10,7 +10,6 @@ import type { SynthesisResult } from '../synthesis/synthesis-result.js';
 import { synthesizeAndVerify } from '../verify/self-verification.js';
 import { readFlowInput } from '../io/flow-input.js';
 import type { CliIo } from '../io/cli-io.js';
-import { readProposedDirectory } from './proposed-directory.js';
 import { withRedisStore } from './redis-store.js';
 
 /**
@@ -146,7 +145,11 @@ export async function synthesiseProposal(request: SynthesisRequest, deps: Propos
 
 /** The proposal: read from `--proposed`, or synthesised from the baseline and the cluster state. */
 export async function loadProposal(config: ProposalConfig, cluster: ClusterState | undefined, deps: ProposalDependencies): Promise<Proposal> {
-  if (config.source.kind === 'proposed') return { ...(await readProposedDirectory(config.source.directory)), flows: [] };
+  if (config.source.kind === 'proposed') {
+    // Loaded only for --proposed: reading manifests back pulls in the YAML diff machinery.
+    const { readProposedDirectory } = await import('./proposed-directory.js');
+    return { ...(await readProposedDirectory(config.source.directory)), flows: [] };
+  }
   const { baseline, result, report, flows } = await synthesiseProposal({ source: config.source, synthesis: config.synthesis, ...(cluster ? { cluster } : {}) }, deps);
   return {
     policies: result.policies.map((plan) => ({

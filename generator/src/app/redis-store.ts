@@ -1,12 +1,15 @@
 import type { BaselineStore } from '@palisade/baseliner';
-import type { RedisSettings } from '@palisade/baseliner/redis';
-import { openRedisBaselineStore } from '@palisade/baseliner/redis';
+import type { OpenedRedisStore, RedisSettings } from '@palisade/baseliner/redis';
 import { CliError } from '../errors.js';
 
-/** Runs `action` with an open Redis store; baseliner errors become CLI errors with their cause. */
+/**
+ * Runs `action` with an open Redis store; baseliner errors become CLI errors with their cause.
+ * The Redis client loads here, when a command reads or changes the Redis baseline.
+ */
 export async function withRedisStore<T>(settings: RedisSettings, action: (store: BaselineStore) => Promise<T>): Promise<T> {
-  let opened: Awaited<ReturnType<typeof openRedisBaselineStore>> | undefined;
+  let opened: OpenedRedisStore | undefined;
   try {
+    const { openRedisBaselineStore } = await import('@palisade/baseliner/redis');
     // One short attempt: a maintenance command should fail fast when Redis is not there.
     opened = await openRedisBaselineStore(settings, { maxRetriesPerRequest: 1, retryStrategy: (attempt) => (attempt > 2 ? null : 200) });
     return await action(opened.store);

@@ -1,44 +1,17 @@
 import { Command, Option } from 'commander';
-import { z } from 'zod';
 import type { ApplyConfig, ApplyDependencies, ApplyOutcome } from '../app/apply.js';
-import { applyProposal, ApplyRefusedError } from '../app/apply.js';
-import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import type { CommandContext } from './command-context.js';
-import { renderApply, renderPlanText } from './apply-render.js';
-import { MaxChanges, maxChangesOption } from './flags/apply-flags.js';
-import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
-import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/flag-values.js';
-import { outputOption } from './flags/output-flag.js';
-import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
-
-const ApplyFlags = z.object({
-  ...ProposalFlags,
-  ...ClusterFlags,
-  dryRun: z.boolean().default(false),
-  maxChanges: MaxChanges,
-  output: z.enum(['text', 'json']),
-});
-
-/** Parses `apply`'s flags once into a frozen configuration. */
-export function applyConfigFromFlags(flags: Record<string, unknown>): ApplyConfig {
-  const parsed = ApplyFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
-  const f = parsed.data;
-  return Object.freeze({
-    proposal: proposalConfig(f, flags),
-    ...clusterConfig(f),
-    dryRun: f.dryRun,
-    ...(f.maxChanges !== undefined ? { maxChanges: f.maxChanges } : {}),
-    output: f.output,
-  });
-}
+import { addClusterOptions } from './options/cluster-options.js';
+import { outputOption } from './options/output-option.js';
+import { addProposalOptions } from './options/proposal-options.js';
+import { maxChangesOption } from './options/synthesis-options.js';
 
 /**
  * Runs `apply` with a parsed configuration and prints what it did. A refused plan is printed (as
  * text) before the refusal ends the command with exit 4.
  */
 export async function runApply(config: ApplyConfig, deps: ApplyDependencies): Promise<ApplyOutcome> {
+  const [{ applyProposal, ApplyRefusedError }, { renderApply, renderPlanText }] = await Promise.all([import('../app/apply.js'), import('./apply-render.js')]);
   try {
     const outcome = await applyProposal(config, deps);
     deps.io.stdout.write(renderApply(outcome, config));
@@ -70,8 +43,8 @@ export function applyCommand(context: CommandContext): Command {
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExamples:\n  palisade apply --kubeconfig ~/.kube/config --proposed palisade-out/ --dry-run\n  palisade apply --flows hubble.jsonl --max-changes 20\n')
     .action(async (flags: Record<string, unknown>) => {
-      const config = applyConfigFromFlags(flags);
-      const cluster = kubernetesClusterApi(loadKubeConfig(config.kubeconfig));
-      await runApply(config, { io: context.io, cluster });
+      const [{ applyConfigFromFlags }, { connectCluster }] = await Promise.all([import('./apply-config.js'), import('../app/live-cluster.js')]);
+      const config = await applyConfigFromFlags(flags);
+      await runApply(config, { io: context.io, cluster: await connectCluster(config.kubeconfig) });
     });
 }

@@ -1,36 +1,18 @@
 import { Command, Option } from 'commander';
-import type { LockTarget } from '@palisade/baseliner';
-import { isDnsLabel } from '@palisade/collector';
-import { parsePeerId, parseRetention, peerId } from '@palisade/baseliner';
-import { approveAnomalies, lockBaseline, runBaselineService, showBaseline, unlockBaseline, refreshBaseline } from '../app/baseline.js';
-import { InputError } from '../errors.js';
 import type { BaselineOutput } from './baseline-render.js';
-import { renderApproved, renderRefreshReport, renderView } from './baseline-render.js';
 import type { CommandContext } from './command-context.js';
-import { outputOption } from './flags/output-flag.js';
-import { kafkaBrokersOption } from './flags/kafka-flags.js';
-import { addRedisOptions, redisSettingsFromFlags } from './flags/redis-flags.js';
+import { kafkaBrokersOption } from './options/kafka-options.js';
+import { outputOption } from './options/output-option.js';
+import { addRedisOptions } from './options/redis-options.js';
+
+/** What every `baseline` subcommand loads when it runs: the use cases, the flag parsing and the renderers. */
+async function load() {
+  const [app, config, render, redis] = await Promise.all([import('../app/baseline.js'), import('./baseline-config.js'), import('./baseline-render.js'), import('./flags/redis-flags.js')]);
+  return { ...app, ...config, ...render, redisSettingsFromFlags: redis.redisSettingsFromFlags };
+}
 
 const withRedisOptions = (command: Command): Command =>
   addRedisOptions(command, { url: 'redis://[user:password@]HOST:PORT or rediss:// for TLS', prefix: 'key prefix of the baseline' });
-
-/** `ns/Kind/name` or an InputError saying what a workload id looks like. */
-function workloadFlag(value: string, flag = '--workload'): string {
-  const peer = parsePeerId(value);
-  if (peer?.kind !== 'workload') throw new InputError(`${flag} ${JSON.stringify(value)}: must be NAMESPACE/KIND/NAME, for example shop/Deployment/api`);
-  return peerId(peer);
-}
-
-function lockTarget(flags: Record<string, unknown>): LockTarget {
-  const namespace = flags['namespace'] as string | undefined;
-  const workload = flags['workload'] as string | undefined;
-  if ((namespace === undefined) === (workload === undefined)) throw new InputError('needs exactly one of --namespace NS or --workload NS/KIND/NAME');
-  if (namespace !== undefined) {
-    if (!isDnsLabel(namespace)) throw new InputError(`--namespace ${JSON.stringify(namespace)}: is not a namespace name`);
-    return { kind: 'namespace', namespace };
-  }
-  return { kind: 'workload', workload: workloadFlag(workload as string) };
-}
 
 const baselineOutputOption = () => outputOption(['text', 'json', 'yaml'], 'output format');
 
@@ -57,6 +39,7 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--rebalance-timeout <ms>', 'Kafka group rebalance timeout').env('PALISADE_KAFKA_REBALANCE_TIMEOUT_MS'))
       .addHelpText('after', '\nKafka TLS/SASL and Redis AUTH/TLS come from PALISADE_KAFKA_* and PALISADE_REDIS_* variables.\n')
       .action(async (flags: Record<string, string | undefined>) => {
+        const { runBaselineService } = await import('../app/baseline.js');
         await runBaselineService(flags);
       }),
   );
@@ -67,8 +50,9 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--workload <id>', 'only edges into or out of NS/KIND/NAME'))
       .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
+        const { workloadFlag, showBaseline, redisSettingsFromFlags, renderView } = await load();
         const workload = flags['workload'] === undefined ? undefined : workloadFlag(flags['workload'] as string);
-        const view = await showBaseline(redisSettingsFromFlags(flags), workload);
+        const view = await showBaseline(await redisSettingsFromFlags(flags), workload);
         io.stdout.write(renderView(view, flags['output'] as BaselineOutput));
       }),
   );
@@ -83,9 +67,10 @@ export function baselineCommand(context: CommandContext): Command {
         .addOption(new Option('--namespace <ns>', 'every workload of a namespace'))
         .addOption(new Option('--workload <id>', 'one workload, NS/KIND/NAME'))
         .action(async (flags: Record<string, unknown>) => {
+          const { lockTarget, lockBaseline, unlockBaseline, redisSettingsFromFlags } = await load();
           const target = lockTarget(flags);
           const label = target.kind === 'namespace' ? `namespace ${target.namespace}` : target.workload;
-          const settings = redisSettingsFromFlags(flags);
+          const settings = await redisSettingsFromFlags(flags);
           if (name === 'lock') {
             await lockBaseline(settings, target);
             io.stdout.write(`locked ${label}\n`);
@@ -100,8 +85,9 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--workload <id>', 'only anomalies into NS/KIND/NAME (repeatable)').argParser((value: string, previous: string[] = []) => [...previous, value]))
       .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
+        const { workloadFlag, approveAnomalies, redisSettingsFromFlags, renderApproved } = await load();
         const owners = (flags['workload'] as string[] | undefined)?.map((value) => workloadFlag(value));
-        const approved = await approveAnomalies(redisSettingsFromFlags(flags), owners);
+        const approved = await approveAnomalies(await redisSettingsFromFlags(flags), owners);
         io.stdout.write(renderApproved(approved, flags['output'] as BaselineOutput));
       }),
   );
@@ -112,9 +98,9 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--retention <duration>', 'edges unseen this long expire').default('14d').env('PALISADE_RETENTION'))
       .addOption(baselineOutputOption())
       .action(async (flags: Record<string, unknown>) => {
-        const retention = parseRetention(String(flags['retention']));
-        if (retention === undefined) throw new InputError(`--retention ${JSON.stringify(flags['retention'])}: is not a duration (for example 14d, 36h)`);
-        const report = await refreshBaseline(redisSettingsFromFlags(flags), retention);
+        const { retentionFlag, refreshBaseline, redisSettingsFromFlags, renderRefreshReport } = await load();
+        const retention = retentionFlag(flags['retention']);
+        const report = await refreshBaseline(await redisSettingsFromFlags(flags), retention);
         io.stdout.write(renderRefreshReport(report, flags['output'] as BaselineOutput));
       }),
   );

@@ -4,8 +4,10 @@ import { PassThrough, Readable } from 'node:stream';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterReader, ListPage, PolicyWriter, ReadKind } from '../cluster/cluster-api.js';
-import { applyConfigFromFlags, runApply } from './apply-command.js';
-import { refreshConfigFromFlags, runRefresh } from './refresh-command.js';
+import { applyConfigFromFlags } from './apply-config.js';
+import { runApply } from './apply-command.js';
+import { refreshConfigFromFlags } from './refresh-config.js';
+import { runRefresh } from './refresh-command.js';
 import type { CliIo } from '../io/cli-io.js';
 import { palisade, tempDir } from './testing/cli-harness.js';
 
@@ -90,7 +92,7 @@ describe('palisade apply (in-memory cluster)', () => {
   it('dry-runs the set, applies allow policies before the default-deny, and reads windows from report.json', async () => {
     const cluster = new MemoryCluster(SHOP_OBJECTS);
     const io = captureIo();
-    const outcome = await runApply(applyConfigFromFlags({ proposed: dir.path, minWindow: '24h', output: 'text' }), { io, cluster });
+    const outcome = await runApply(await applyConfigFromFlags({ proposed: dir.path, minWindow: '24h', output: 'text' }), { io, cluster });
     expect(cluster.writes).toEqual([
       'dry-run apply shop/palisade-web',
       'dry-run apply shop/palisade-default-deny',
@@ -103,7 +105,7 @@ describe('palisade apply (in-memory cluster)', () => {
 
   it('writes nothing with --dry-run', async () => {
     const cluster = new MemoryCluster(SHOP_OBJECTS);
-    await runApply(applyConfigFromFlags({ proposed: dir.path, minWindow: '24h', dryRun: true, output: 'text' }), { io: captureIo(), cluster });
+    await runApply(await applyConfigFromFlags({ proposed: dir.path, minWindow: '24h', dryRun: true, output: 'text' }), { io: captureIo(), cluster });
     expect(cluster.policies.size).toBe(0);
   });
 });
@@ -111,7 +113,7 @@ describe('palisade apply (in-memory cluster)', () => {
 describe('palisade refresh --then apply (in-memory cluster)', () => {
   it('reports "changed" once, then "no change" when the cluster already holds the proposal', async () => {
     const cluster = new MemoryCluster(SHOP_OBJECTS);
-    const config = refreshConfigFromFlags({ then: 'apply', proposed: dir.path, minWindow: '24h', output: 'text' });
+    const config = await refreshConfigFromFlags({ then: 'apply', proposed: dir.path, minWindow: '24h', output: 'text' });
     expect(await runRefresh(config, { io: captureIo(), cluster })).toEqual({ action: 'apply', changed: true });
     const writes = cluster.writes.length;
     expect(await runRefresh(config, { io: captureIo(), cluster })).toEqual({ action: 'apply', changed: false });

@@ -1,13 +1,12 @@
 import { Command, Option } from 'commander';
 import type { CollectFlags } from '@palisade/collector/service';
-import { INGEST_FORMATS } from '@palisade/collector';
-import { runCollect } from '../app/collect.js';
 import type { CommandContext } from './command-context.js';
-import { stringFlag } from './flags/flag-values.js';
-import { clusterFileOption, kubeconfigOption } from './flags/cluster-flags.js';
-import { addKafkaClientOptions, kafkaBrokersOption, kafkaSettingsFromFlags } from './flags/kafka-flags.js';
+import { kafkaSettingsFromFlags } from './flags/kafka-flags.js';
+import { clusterFileOption, kubeconfigOption } from './options/cluster-options.js';
+import { stringFlag } from './options/flag-values.js';
+import { addKafkaClientOptions, kafkaBrokersOption } from './options/kafka-options.js';
 
-/** `palisade collect`: the collector service (see {@link runCollect}); its flags pass to the collector's own settings parser. */
+/** `palisade collect`: the collector service (app/collect.ts); its flags pass to the collector's own settings parser. */
 export function collectCommand(context: CommandContext): Command {
   const command = new Command('collect')
     .configureOutput({
@@ -23,7 +22,7 @@ export function collectCommand(context: CommandContext): Command {
         'way: PALISADE_KAFKA_SASL_PASSWORD.',
     )
     .addOption(new Option('--source <source>', 'file:PATH (read once), follow:PATH (tail across rotation), stdin, or kafka:TOPIC'))
-    .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each').choices([...INGEST_FORMATS]))
+    .addOption(new Option('--format <format>', 'flow-log format of every record, or auto to detect each')) // choices: addFormatChoices
     .addOption(kafkaBrokersOption('Kafka bootstrap brokers, HOST:PORT[,HOST:PORT...]', { env: false }));
   addKafkaClientOptions(command)
     .addOption(kubeconfigOption('watch this cluster for identities (pods, Services, EndpointSlices)'))
@@ -60,6 +59,7 @@ export function collectCommand(context: CommandContext): Command {
         // commander's --no-create-topics sets createTopics to false; true is the default either way.
         ...(flags['createTopics'] === false ? { createTopics: false } : {}),
       };
+      const { runCollect } = await import('../app/collect.js');
       const summary = await runCollect(collectFlags, context.io);
       context.io.stderr.write(
         `collect: ${summary.recordsRead} records read, ${summary.flowsProduced} flows, ${summary.deadLettered} dead letters, ${summary.quarantined} quarantined, ${summary.skipped} skipped\n`,

@@ -1,23 +1,9 @@
 import { Command, Option } from 'commander';
-import { z } from 'zod';
-import { diffLive, diffPolicyFiles } from '../app/diff.js';
-import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
 import type { CommandContext } from './command-context.js';
-import { refusalNotes, renderDiffAs } from './diff-output.js';
-import { addClusterOptions } from './flags/cluster-flags.js';
-import { flagError } from './flags/flag-error.js';
-import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
-import { listFromFlag } from './flags/flag-values.js';
-import { liveDiffConfigFromFlags } from './flags/live-diff-flags.js';
-import { outputOption } from './flags/output-flag.js';
-import { addRedisOptions } from './flags/redis-flags.js';
-
-const DiffFlags = z.object({
-  ...FlowInputFlags,
-  current: z.string({ error: 'needs --current DIR|FILE (the policies in force)' }).min(1),
-  proposed: z.string({ error: 'needs --proposed DIR|FILE (the policies to compare)' }).min(1),
-  output: z.enum(['text', 'json', 'markdown']),
-});
+import { addClusterOptions } from './options/cluster-options.js';
+import { addFlowInputOptions } from './options/flow-input-options.js';
+import { outputOption } from './options/output-option.js';
+import { addRedisOptions } from './options/redis-options.js';
 
 /** `palisade diff`: two policy sets on disk, or (with `--kubeconfig`) the live policies and a proposal. */
 export function diffCommand(context: CommandContext): Command {
@@ -46,16 +32,21 @@ export function diffCommand(context: CommandContext): Command {
         '  palisade diff --kubeconfig ~/.kube/config --flows hubble.jsonl\n',
     )
     .action(async (flags: Record<string, unknown>) => {
+      const { refusalNotes, renderDiffAs } = await import('./diff-output.js');
       if (flags['kubeconfig'] !== undefined) {
-        const config = liveDiffConfigFromFlags(flags);
-        const outcome = await diffLive(config, { io, cluster: kubernetesClusterApi(loadKubeConfig(config.kubeconfig)) });
+        const [{ liveDiffConfigFromFlags }, { diffLive }, { connectCluster }] = await Promise.all([
+          import('./flags/live-diff-flags.js'),
+          import('../app/diff.js'),
+          import('../app/live-cluster.js'),
+        ]);
+        const config = await liveDiffConfigFromFlags(flags);
+        const outcome = await diffLive(config, { io, cluster: await connectCluster(config.kubeconfig) });
         io.stderr.write(refusalNotes(outcome.refusals));
         io.stdout.write(renderDiffAs(outcome.report, config.output));
         return;
       }
-      const parsed = DiffFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [] });
-      if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
-      const config = Object.freeze(parsed.data);
+      const [{ diffConfigFromFlags }, { diffPolicyFiles }] = await Promise.all([import('./diff-config.js'), import('../app/diff.js')]);
+      const config = diffConfigFromFlags(flags);
       io.stdout.write(renderDiffAs(await diffPolicyFiles(config, { io }), config.output));
     });
 }

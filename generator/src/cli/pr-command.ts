@@ -1,28 +1,9 @@
 import { Command } from 'commander';
-import { z } from 'zod';
-import { githubFromEnvironment } from '../app/github-client.js';
-import type { PrConfig } from '../app/pr.js';
-import { publishProposal } from '../app/pr.js';
-import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
-import { gitCommandLine } from '../publish/git.js';
 import type { CommandContext } from './command-context.js';
-import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
-import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/flag-values.js';
-import { outputOption } from './flags/output-flag.js';
-import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
-import { addPublishOptions, publishConfig, PublishFlags } from './flags/publish-flags.js';
-import { renderPr } from './pr-render.js';
-
-const PrFlags = z.object({ ...ProposalFlags, ...ClusterFlags, ...PublishFlags, output: z.enum(['text', 'json']) });
-
-/** Parses `pr`'s flags once. */
-export function prConfigFromFlags(flags: Record<string, unknown>): PrConfig {
-  const parsed = PrFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
-  const f = parsed.data;
-  return Object.freeze({ proposal: proposalConfig(f, flags), ...publishConfig(f), ...clusterConfig(f), output: f.output });
-}
+import { addClusterOptions } from './options/cluster-options.js';
+import { outputOption } from './options/output-option.js';
+import { addProposalOptions } from './options/proposal-options.js';
+import { addPublishOptions } from './options/publish-options.js';
 
 /** `palisade pr`. */
 export function prCommand(context: CommandContext): Command {
@@ -43,9 +24,17 @@ export function prCommand(context: CommandContext): Command {
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  GITHUB_TOKEN=… palisade pr --flows hubble.jsonl --git-dir ./gitops --path clusters/prod/netpol --base main --github acme/gitops\n')
     .action(async (flags: Record<string, unknown>) => {
-      const config = prConfigFromFlags(flags);
-      const pullRequests = githubFromEnvironment(config.github);
-      const cluster = config.kubeconfig !== undefined ? kubernetesClusterApi(loadKubeConfig(config.kubeconfig)) : undefined;
+      const [{ prConfigFromFlags }, { githubFromEnvironment }, { connectCluster }, { publishProposal }, { gitCommandLine }, { renderPr }] = await Promise.all([
+        import('./pr-config.js'),
+        import('../app/github-client.js'),
+        import('../app/live-cluster.js'),
+        import('../app/pr.js'),
+        import('../publish/git.js'),
+        import('./pr-render.js'),
+      ]);
+      const config = await prConfigFromFlags(flags);
+      const pullRequests = await githubFromEnvironment(config.github);
+      const cluster = config.kubeconfig !== undefined ? await connectCluster(config.kubeconfig) : undefined;
       const outcome = await publishProposal(config, { io: context.io, git: gitCommandLine(config.gitDir), ...(pullRequests ? { pullRequests } : {}), ...(cluster ? { cluster } : {}) });
       context.io.stdout.write(renderPr(outcome, config));
     });

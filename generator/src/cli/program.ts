@@ -1,6 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { PalisadeError } from '@palisade/collector';
-import { CliError, EXIT_CODES, InputError } from '../errors.js';
 import { applyCommand } from './apply-command.js';
 import { collectCommand } from './collect-command.js';
 import { baselineCommand } from './baseline-command.js';
@@ -11,6 +9,7 @@ import type { CliIo } from '../io/cli-io.js';
 import type { CommandContext } from './command-context.js';
 import { refreshCommand } from './refresh-command.js';
 import { verifyCommand } from './verify-command.js';
+import { addFormatChoices } from './options/flow-input-options.js';
 
 const EXIT_CODE_HELP = `
 Exit codes:
@@ -41,6 +40,7 @@ export function createProgram(context: CommandContext): Command {
     program.addCommand(command.addHelpText('after', EXIT_CODE_HELP));
   }
   inheritSettings(program);
+  program.hook('preSubcommand', (_program, subcommand) => addFormatChoices(subcommand));
   return program;
 }
 
@@ -57,31 +57,40 @@ function inheritSettings(parent: Command): void {
 }
 
 /**
+ * Exit codes of a run commander ends (help, version, a bad flag), the same as `EXIT_CODES.ok` and
+ * `EXIT_CODES.input` in errors.ts. Written here rather than imported: errors.ts loads the error
+ * base and with it the collector, which `palisade --help` must not wait for.
+ */
+export const COMMANDER_EXIT_CODES = Object.freeze({ ok: 0, input: 2 });
+
+/**
  * Runs the CLI and returns the exit code. Every error ends here and is printed as one line; the
  * exit code comes from the error class (errors.ts).
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let exitCode: number = EXIT_CODES.ok;
+  let exitCode: number = COMMANDER_EXIT_CODES.ok;
   const program = createProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT_CODES.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return COMMANDER_EXIT_CODES.ok;
       io.stderr.write(`palisade: ${error.message.replace(/^error: /, '')} (see --help)\n`);
-      return EXIT_CODES.input;
+      return COMMANDER_EXIT_CODES.input;
     }
-    if (error instanceof CliError) {
-      io.stderr.write(`palisade: ${error instanceof InputError ? '' : `${error.name.replace(/Error$/, '').toLowerCase()}: `}${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof PalisadeError) {
-      // A service's own error (Kafka, Redis, configuration): its message already says what failed.
-      io.stderr.write(`palisade: ${error.message}${error.retriable ? ' (retrying later may help)' : ''}\n`);
-      return EXIT_CODES.failure;
-    }
-    io.stderr.write(`palisade: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT_CODES.failure;
+    const message = await errorLine(error);
+    io.stderr.write(`palisade: ${message.line}\n`);
+    return message.exitCode;
   }
+}
+
+/** The one line and the exit code of an error that ended a command. */
+async function errorLine(error: unknown): Promise<{ readonly line: string; readonly exitCode: number }> {
+  const [{ CliError, EXIT_CODES, InputError }, { PalisadeError }] = await Promise.all([import('../errors.js'), import('@palisade/collector')]);
+  if (error instanceof CliError)
+    return { line: `${error instanceof InputError ? '' : `${error.name.replace(/Error$/, '').toLowerCase()}: `}${error.message}`, exitCode: error.exitCode };
+  // A service's own error (Kafka, Redis, configuration): its message already says what failed.
+  if (error instanceof PalisadeError) return { line: `${error.message}${error.retriable ? ' (retrying later may help)' : ''}`, exitCode: EXIT_CODES.failure };
+  return { line: `unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: EXIT_CODES.failure };
 }

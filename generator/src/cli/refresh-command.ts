@@ -1,66 +1,25 @@
 import { Command, Option } from 'commander';
-import { z } from 'zod';
-import { parseRetention } from '@palisade/baseliner';
-import { githubFromEnvironment } from '../app/github-client.js';
 import type { RefreshAction, RefreshConfig, RefreshDependencies } from '../app/refresh.js';
-import { refreshProposal } from '../app/refresh.js';
-import { ApplyRefusedError } from '../app/apply.js';
-import { kubernetesClusterApi, loadKubeConfig } from '../cluster/kubernetes-client.js';
-import { EXIT_CODES, InputError } from '../errors.js';
-import { gitCommandLine } from '../publish/git.js';
-import { renderApply, renderPlanText } from './apply-render.js';
 import type { CommandContext } from './command-context.js';
-import { refusalNotes, renderDiffAs } from './diff-output.js';
-import { MaxChanges, maxChangesOption } from './flags/apply-flags.js';
-import { addClusterOptions, clusterConfig, ClusterFlags } from './flags/cluster-flags.js';
-import { flagError } from './flags/flag-error.js';
-import { listFromFlag } from './flags/flag-values.js';
-import { liveDiffConfigFromFlags } from './flags/live-diff-flags.js';
-import { outputOption } from './flags/output-flag.js';
-import { addProposalOptions, ProposalFlags, proposalConfig, proposalFlagInput } from './flags/proposal-flags.js';
-import { addPublishOptions, publishConfig, PublishFlags } from './flags/publish-flags.js';
-import { renderPr } from './pr-render.js';
-
-const RefreshFlags = z.object({
-  ...ProposalFlags,
-  ...ClusterFlags,
-  ...PublishFlags,
-  gitDir: PublishFlags.gitDir.optional(),
-  path: PublishFlags.path.optional(),
-  then: z.enum(['pr', 'apply', 'diff'], { error: 'needs --then pr, apply or diff' }),
-  maxChanges: MaxChanges,
-  retention: z.string().refine((value) => parseRetention(value) !== undefined, { message: 'is not a duration (for example 14d, 36h)' }).default('14d'),
-  output: z.enum(['text', 'json']),
-});
-
-/** Parses `refresh`'s flags once. */
-export function refreshConfigFromFlags(flags: Record<string, unknown>): RefreshConfig {
-  const parsed = RefreshFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
-  const f = parsed.data;
-  const proposal = proposalConfig(f, flags);
-  const retentionMs = parseRetention(f.retention) as number;
-  const cluster = clusterConfig(f);
-  switch (f.then) {
-    case 'apply':
-      return Object.freeze({ retentionMs, then: 'apply', apply: { proposal, ...cluster, dryRun: false, ...(f.maxChanges !== undefined ? { maxChanges: f.maxChanges } : {}), output: f.output } });
-    case 'pr': {
-      if (f.gitDir === undefined) throw new InputError('--git-dir: --then pr needs --git-dir PATH (a clone of the GitOps repository)');
-      if (f.path === undefined) throw new InputError('--path: --then pr needs --path DIR (where the policies live in the repository)');
-      return Object.freeze({ retentionMs, then: 'pr', pr: { proposal, ...cluster, ...publishConfig({ ...f, gitDir: f.gitDir, path: f.path }), output: f.output } });
-    }
-    case 'diff':
-      if (f.kubeconfig === undefined) throw new InputError('--kubeconfig: --then diff compares with the live cluster and needs --kubeconfig FILE');
-      return Object.freeze({ retentionMs, then: 'diff', diff: liveDiffConfigFromFlags({ ...flags, output: f.output === 'json' ? 'json' : 'text' }) });
-  }
-}
+import { addClusterOptions } from './options/cluster-options.js';
+import { outputOption } from './options/output-option.js';
+import { addProposalOptions } from './options/proposal-options.js';
+import { addPublishOptions } from './options/publish-options.js';
+import { maxChangesOption } from './options/synthesis-options.js';
 
 /**
  * Runs one refresh with a parsed configuration and prints what the action did; for `--then diff`
- * the diff only when something would change. Exit 0: nothing changed; 10 ({@link EXIT_CODES.changed}):
+ * the diff only when something would change. Exit 0: nothing changed; 10 (`EXIT_CODES.changed`):
  * it changed and was acted on (set by the command from the result).
  */
 export async function runRefresh(config: RefreshConfig, deps: RefreshDependencies): Promise<{ readonly action: RefreshAction; readonly changed: boolean }> {
+  const [{ refreshProposal }, { ApplyRefusedError }, { renderApply, renderPlanText }, { refusalNotes, renderDiffAs }, { renderPr }] = await Promise.all([
+    import('../app/refresh.js'),
+    import('../app/apply.js'),
+    import('./apply-render.js'),
+    import('./diff-output.js'),
+    import('./pr-render.js'),
+  ]);
   let outcome;
   try {
     outcome = await refreshProposal(config, deps);
@@ -110,11 +69,18 @@ export function refreshCommand(context: CommandContext): Command {
         '  palisade refresh --redis-url redis://redis:6379 --then apply --max-changes 20\n',
     )
     .action(async (flags: Record<string, unknown>) => {
-      const config = refreshConfigFromFlags(flags);
+      const [{ refreshConfigFromFlags }, { connectCluster }, { githubFromEnvironment }, { gitCommandLine }, { EXIT_CODES }] = await Promise.all([
+        import('./refresh-config.js'),
+        import('../app/live-cluster.js'),
+        import('../app/github-client.js'),
+        import('../publish/git.js'),
+        import('../errors.js'),
+      ]);
+      const config = await refreshConfigFromFlags(flags);
       const kubeconfig = config.then === 'apply' ? config.apply.kubeconfig : config.then === 'pr' ? config.pr.kubeconfig : config.diff.kubeconfig;
       const needsCluster = config.then !== 'pr' || kubeconfig !== undefined;
-      const cluster = needsCluster ? kubernetesClusterApi(loadKubeConfig(kubeconfig)) : undefined;
-      const pullRequests = config.then === 'pr' ? githubFromEnvironment(config.pr.github) : undefined;
+      const cluster = needsCluster ? await connectCluster(kubeconfig) : undefined;
+      const pullRequests = config.then === 'pr' ? await githubFromEnvironment(config.pr.github) : undefined;
       const outcome = await runRefresh(config, {
         io: context.io,
         ...(cluster ? { cluster } : {}),

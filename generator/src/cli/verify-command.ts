@@ -1,20 +1,7 @@
 import { Command, Option } from 'commander';
-import { z } from 'zod';
-import { verifyPolicies } from '../app/verify.js';
-import { EXIT_CODES } from '../errors.js';
-import { renderVerifyJson, renderVerifyText } from '../render/diff-render.js';
 import type { CommandContext } from './command-context.js';
-import { flagError } from './flags/flag-error.js';
-import { addFlowInputOptions, FlowInputFlags } from './flags/flow-input-flags.js';
-import { listFromFlag } from './flags/flag-values.js';
-import { outputOption } from './flags/output-flag.js';
-
-const VerifyFlags = z.object({
-  ...FlowInputFlags,
-  flows: FlowInputFlags.flows.min(1, 'needs at least one --flows PATH (or - for stdin)'),
-  policies: z.string({ error: 'needs --policies DIR|FILE' }).min(1, 'needs --policies DIR|FILE'),
-  output: z.enum(['text', 'json']),
-});
+import { addFlowInputOptions } from './options/flow-input-options.js';
+import { outputOption } from './options/output-option.js';
 
 /** `palisade verify`: flows replayed through the evaluator; exit 3 when some would be denied. */
 export function verifyCommand(context: CommandContext): Command {
@@ -32,9 +19,13 @@ export function verifyCommand(context: CommandContext): Command {
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  palisade verify --policies palisade-out/ --flows hubble.jsonl --cluster cluster.yaml\n')
     .action(async (flags: Record<string, unknown>) => {
-      const parsed = VerifyFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [] });
-      if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
-      const config = Object.freeze(parsed.data);
+      const [{ verifyConfigFromFlags }, { verifyPolicies }, { renderVerifyJson, renderVerifyText }, { EXIT_CODES }] = await Promise.all([
+        import('./verify-config.js'),
+        import('../app/verify.js'),
+        import('../render/diff-render.js'),
+        import('../errors.js'),
+      ]);
+      const config = verifyConfigFromFlags(flags);
       const result = await verifyPolicies(config, context);
       context.io.stdout.write(config.output === 'json' ? renderVerifyJson(result) : renderVerifyText(result));
       if (result.denied > 0) context.setExitCode(EXIT_CODES.denied);

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { InputError } from '../../errors.js';
-import { typedFlag } from './old-spellings.js';
+import { typedFlag } from '../options/old-spellings.js';
 
 /**
  * Turns zod's first issue into the one-line message the CLI prints: the flag as typed

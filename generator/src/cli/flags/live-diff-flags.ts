@@ -6,8 +6,8 @@ import type { FlowInputConfig } from '../../io/flow-input.js';
 import { clusterConfig, ClusterFlags } from './cluster-flags.js';
 import { flagError } from './flag-error.js';
 import { FlowInputFlags } from './flow-input-flags.js';
-import { listFromFlag } from './flag-values.js';
-import { typedFlag } from './old-spellings.js';
+import { listFromFlag } from '../options/flag-values.js';
+import { typedFlag } from '../options/old-spellings.js';
 import { RedisPrefixFlag, RedisUrlFlag, redisSettingsFromFlags } from './redis-flags.js';
 
 const LiveDiffFlags = z.object({
@@ -22,7 +22,7 @@ const LiveDiffFlags = z.object({
 });
 
 /** Parses the flags of `diff --kubeconfig` (and `refresh --then diff`) once. */
-export function liveDiffConfigFromFlags(flags: Record<string, unknown>): LiveDiffConfig {
+export async function liveDiffConfigFromFlags(flags: Record<string, unknown>): Promise<LiveDiffConfig> {
   const parsed = LiveDiffFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [], namespace: listFromFlag(flags['namespace']) });
   if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
   const f = parsed.data;
@@ -31,7 +31,7 @@ export function liveDiffConfigFromFlags(flags: Record<string, unknown>): LiveDif
   const source: ProposalSource | undefined = f.proposed
     ? { kind: 'proposed', directory: f.proposed }
     : f.redisUrl
-      ? { kind: 'redis', settings: redisSettingsFromFlags({ redisUrl: f.redisUrl, redisPrefix: f.redisPrefix }) }
+      ? { kind: 'redis', settings: await redisSettingsFromFlags({ redisUrl: f.redisUrl, redisPrefix: f.redisPrefix }) }
       : f.flows.length > 0
         ? { kind: 'flows', ...judge }
         : undefined;
