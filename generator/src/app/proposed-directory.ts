@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { firstIssue } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import { loadNetworkPolicies } from '../io/policy-load.js';
 import type { DesiredPolicy } from '../cluster/apply-plan.js';
@@ -51,8 +52,8 @@ async function readReport(path: string): Promise<GenerateReport | undefined> {
   }
   const parsed = ReportShape.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`--proposed: ${path}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (expected a palisade generate report.json)`);
+    const { field, message } = firstIssue(parsed.error);
+    throw new InputError(`--proposed: ${path}: ${field || '(root)'}: ${message} (expected a palisade generate report.json)`);
   }
   return json as GenerateReport;
 }

@@ -17,7 +17,7 @@ const ApplyFlags = z.object({
 /** Parses `apply`'s flags once into a frozen configuration. */
 export async function applyConfigFromFlags(flags: Record<string, unknown>): Promise<ApplyConfig> {
   const parsed = ApplyFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   const f = parsed.data;
   return Object.freeze({
     proposal: await proposalConfig(f, flags),

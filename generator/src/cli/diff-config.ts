@@ -14,6 +14,6 @@ const DiffFlags = z.object({
 /** Parses the flags of `diff` over two policy sets on disk (`diff --kubeconfig`: live-diff-flags.ts). */
 export function diffConfigFromFlags(flags: Record<string, unknown>): DiffConfig {
   const parsed = DiffFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [] });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   return Object.freeze(parsed.data);
 }

@@ -43,7 +43,7 @@ export async function generateConfigFromFlags(flags: Record<string, unknown>): P
     podCidr: listFromFlag(flags['podCidr']),
     serviceCidr: listFromFlag(flags['serviceCidr']),
   });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   const f = parsed.data;
   if (f.flows.length === 0 && f.redisUrl === undefined) throw new InputError('--flows: needs at least one --flows PATH (or - for stdin)');
   const redisFlag = typedFlag('redisUrl', flags);

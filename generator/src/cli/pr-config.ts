@@ -11,7 +11,7 @@ const PrFlags = z.object({ ...ProposalFlags, ...ClusterFlags, ...PublishFlags, o
 /** Parses `pr`'s flags once. */
 export async function prConfigFromFlags(flags: Record<string, unknown>): Promise<PrConfig> {
   const parsed = PrFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   const f = parsed.data;
   return Object.freeze({ proposal: await proposalConfig(f, flags), ...publishConfig(f), ...clusterConfig(f), output: f.output });
 }

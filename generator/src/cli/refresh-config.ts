@@ -25,7 +25,7 @@ const RefreshFlags = z.object({
 /** Parses `refresh`'s flags once. */
 export async function refreshConfigFromFlags(flags: Record<string, unknown>): Promise<RefreshConfig> {
   const parsed = RefreshFlags.safeParse({ ...proposalFlagInput(flags), namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   const f = parsed.data;
   const proposal = await proposalConfig(f, flags);
   const retentionMs = parseRetention(f.retention) as number;

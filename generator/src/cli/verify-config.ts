@@ -14,6 +14,6 @@ const VerifyFlags = z.object({
 /** Parses `verify`'s flags once. */
 export function verifyConfigFromFlags(flags: Record<string, unknown>): VerifyConfig {
   const parsed = VerifyFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [] });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   return Object.freeze(parsed.data);
 }

@@ -24,7 +24,7 @@ const LiveDiffFlags = z.object({
 /** Parses the flags of `diff --kubeconfig` (and `refresh --then diff`) once. */
 export async function liveDiffConfigFromFlags(flags: Record<string, unknown>): Promise<LiveDiffConfig> {
   const parsed = LiveDiffFlags.safeParse({ ...flags, flows: listFromFlag(flags['flows']) ?? [], namespace: listFromFlag(flags['namespace']) });
-  if (!parsed.success) throw flagError(parsed.error.issues[0], flags);
+  if (!parsed.success) throw flagError(parsed.error, flags);
   const f = parsed.data;
   const judge: FlowInputConfig = { flows: f.flows, format: f.format, ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}) };
   if (f.proposed && f.redisUrl) throw new InputError(`--proposed and ${typedFlag('redisUrl', flags)}: give one source of proposed policies, not both`);

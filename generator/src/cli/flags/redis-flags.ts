@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '@palisade/collector';
 import type { RedisSettings } from '@palisade/baseliner/redis';
 import { InputError } from '../../errors.js';
 
@@ -19,8 +20,8 @@ export async function redisSettingsFromFlags(flags: Record<string, unknown>, env
     redisSettingsFromEnv(env, { url: flags['redisUrl'] as string | undefined, prefix: flags['redisPrefix'] as string | undefined }),
   );
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`--redis-${String(issue?.path[0] ?? 'url')}: ${issue?.message ?? 'invalid'}`);
+    const { path, message } = firstIssue(parsed.error);
+    throw new InputError(`--redis-${String(path[0] ?? 'url')}: ${message}`);
   }
   return Object.freeze(parsed.data);
 }
