@@ -3,7 +3,7 @@ import type { Refusal } from '../cluster/apply-plan.js';
 import { policiesAfterApply } from '../cluster/apply-plan.js';
 import type { PolicyDiffReport } from '../render/diff-render.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
-import { readClusterFile } from '../io/cluster-file.js';
+import { readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { CliIo } from '../io/cli-io.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
 import { readFlowInput } from '../io/flow-input.js';
@@ -46,7 +46,7 @@ export interface LiveDiffOutcome {
  */
 export async function diffPolicyFiles(config: DiffConfig, deps: { readonly io: CliIo }): Promise<PolicyDiffReport> {
   const [current, proposed] = await Promise.all([loadNetworkPolicies(config.current), loadNetworkPolicies(config.proposed)]);
-  const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
+  const cluster = await readClusterFileIfGiven(config.cluster);
   const flows = config.flows.length > 0 ? (await readFlowInput(config, cluster, deps.io)).flows : [];
   return comparePolicies({
     current: current.map((loaded) => loaded.policy),

@@ -4,7 +4,7 @@ import type { GenerateReport } from '../render/generate-report.js';
 import { policyFilePath } from '../render/generate-report.js';
 import { renderReportMarkdown } from '../render/report-markdown.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
-import { readClusterFile } from '../io/cluster-file.js';
+import { readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { OutputFile } from '../io/output-directory.js';
 import { writeOutputDirectory } from '../io/output-directory.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
@@ -34,7 +34,7 @@ export interface GenerateOutcome {
  * then the pure synthesis runs.
  */
 export async function generatePolicies(config: GenerateConfig, deps: ProposalDependencies): Promise<GenerateOutcome> {
-  const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
+  const cluster = await readClusterFileIfGiven(config.cluster);
   const source: BaselineSource = config.redis
     ? { kind: 'redis', settings: config.redis }
     : { kind: 'flows', flows: config.flows, format: config.format, ...(config.deadLetter ? { deadLetter: config.deadLetter } : {}) };

@@ -9,7 +9,7 @@ import { publishPolicies } from '../publish/publish.js';
 import { policyFilePath } from '../render/generate-report.js';
 import { policyToYaml } from '../render/policy-yaml.js';
 import { PULL_REQUEST_TITLE, pullRequestBody } from '../render/pull-request-body.js';
-import { readClusterFile } from '../io/cluster-file.js';
+import { readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { ClusterConfig } from './live-cluster.js';
 import { readLive } from './live-cluster.js';
 import { comparePolicies } from './policy-comparison.js';
@@ -82,5 +82,5 @@ export async function publishProposal(config: PrConfig, deps: PrDependencies): P
 /** The cluster state the proposal is built against: live, from a file, or none. */
 async function clusterState(config: ClusterConfig & { readonly clusterFile?: string }, cluster: ClusterReader | undefined): Promise<ClusterState | undefined> {
   if (cluster !== undefined) return (await readLive(cluster, config)).state;
-  return config.clusterFile === undefined ? undefined : readClusterFile(config.clusterFile);
+  return readClusterFileIfGiven(config.clusterFile);
 }

@@ -2,7 +2,7 @@ import { podsFromFlows } from '../evaluator/flow-endpoint.js';
 import { buildEvaluationModel } from '../evaluator/model-inputs.js';
 import type { VerifyResult } from '../verify/verify.js';
 import { verifyFlows } from '../verify/verify.js';
-import { readClusterFile } from '../io/cluster-file.js';
+import { readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { CliIo } from '../io/cli-io.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
 import { readFlowInput } from '../io/flow-input.js';
@@ -21,7 +21,7 @@ export interface VerifyConfig extends FlowInputConfig {
  */
 export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo }): Promise<VerifyResult> {
   const policies = (await loadNetworkPolicies(config.policies)).map((loaded) => loaded.policy);
-  const cluster = config.cluster === undefined ? undefined : await readClusterFile(config.cluster);
+  const cluster = await readClusterFileIfGiven(config.cluster);
   const { flows } = await readFlowInput(config, cluster, deps.io);
   const model = buildEvaluationModel({ ...(cluster ? { cluster } : {}), standIns: podsFromFlows(flows), policies });
   return verifyFlows(model, flows);

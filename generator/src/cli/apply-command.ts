@@ -11,13 +11,13 @@ import { maxChangesOption } from './options/synthesis-options.js';
  * text) before the refusal ends the command with exit 4.
  */
 export async function runApply(config: ApplyConfig, deps: ApplyDependencies): Promise<ApplyOutcome> {
-  const [{ applyProposal, ApplyRefusedError }, { renderApply, renderPlanText }] = await Promise.all([import('../app/apply.js'), import('./apply-render.js')]);
+  const [{ applyProposal }, { renderApply, renderRefusal }] = await Promise.all([import('../app/apply.js'), import('./apply-render.js')]);
   try {
     const outcome = await applyProposal(config, deps);
     deps.io.stdout.write(renderApply(outcome, config));
     return outcome;
   } catch (error) {
-    if (error instanceof ApplyRefusedError && config.output === 'text') deps.io.stdout.write(renderPlanText(error.plan, config.dryRun));
+    deps.io.stdout.write(renderRefusal(error, config));
     throw error;
   }
 }

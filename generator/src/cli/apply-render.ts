@@ -1,4 +1,5 @@
 import type { ApplyOutcome } from '../app/apply.js';
+import { ApplyRefusedError } from '../app/apply.js';
 import type { ApplyPlan } from '../cluster/apply-plan.js';
 import type { ApplyRunResult } from '../cluster/apply-run.js';
 
@@ -9,6 +10,11 @@ export function renderPlanText(plan: ApplyPlan, dryRun: boolean): string {
   for (const refusal of plan.refusals) lines.push(`refused   ${refusal.key ?? ''}${refusal.key ? ': ' : ''}${refusal.message}`);
   if (dryRun) lines.unshift('Dry run (server-side, nothing is written):');
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** What `apply` prints when a gate refused the plan: the plan with its refusals (text only; JSON prints nothing). */
+export function renderRefusal(error: unknown, options: { readonly output: 'text' | 'json'; readonly dryRun: boolean }): string {
+  return error instanceof ApplyRefusedError && options.output === 'text' ? renderPlanText(error.plan, options.dryRun) : '';
 }
 
 /** What `apply` prints once it ran: the plan and a summary line, or JSON. */

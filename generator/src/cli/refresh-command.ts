@@ -13,9 +13,8 @@ import { maxChangesOption } from './options/synthesis-options.js';
  * it changed and was acted on (set by the command from the result).
  */
 export async function runRefresh(config: RefreshConfig, deps: RefreshDependencies): Promise<{ readonly action: RefreshAction; readonly changed: boolean }> {
-  const [{ refreshProposal }, { ApplyRefusedError }, { renderApply, renderPlanText }, { refusalNotes, renderDiffAs }, { renderPr }] = await Promise.all([
+  const [{ refreshProposal }, { renderApply, renderRefusal }, { refusalNotes, renderDiffAs }, { renderPr }] = await Promise.all([
     import('../app/refresh.js'),
-    import('../app/apply.js'),
     import('./apply-render.js'),
     import('./diff-output.js'),
     import('./pr-render.js'),
@@ -24,7 +23,7 @@ export async function runRefresh(config: RefreshConfig, deps: RefreshDependencie
   try {
     outcome = await refreshProposal(config, deps);
   } catch (error) {
-    if (error instanceof ApplyRefusedError && config.then === 'apply' && config.apply.output === 'text') deps.io.stdout.write(renderPlanText(error.plan, config.apply.dryRun));
+    if (config.then === 'apply') deps.io.stdout.write(renderRefusal(error, config.apply));
     throw error;
   }
   switch (outcome.action) {

@@ -28,3 +28,8 @@ export async function readClusterFile(path: string): Promise<ClusterState> {
     throw error;
   }
 }
+
+/** {@link readClusterFile} when `--cluster` was given; undefined (no cluster state) when not. */
+export async function readClusterFileIfGiven(path: string | undefined): Promise<ClusterState | undefined> {
+  return path === undefined ? undefined : readClusterFile(path);
+}
