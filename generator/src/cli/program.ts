@@ -40,7 +40,6 @@ export function createProgram(context: CommandContext): Command {
     program.addCommand(command.addHelpText('after', EXIT_CODE_HELP));
   }
   inheritSettings(program);
-  program.hook('preSubcommand', (_program, subcommand) => addFormatChoices(subcommand));
   return program;
 }
 
@@ -54,6 +53,15 @@ function inheritSettings(parent: Command): void {
     command.configureOutput(parent.configureOutput()).exitOverride().showSuggestionAfterError();
     inheritSettings(command);
   }
+}
+
+/**
+ * The subcommand a run addresses: `palisade NAME …` or `palisade help NAME`. Only its `--format`
+ * choices are loaded (they are the collector's), so `palisade --help` loads no collector.
+ */
+function addressedCommand(program: Command, argv: readonly string[]): Command | undefined {
+  const name = argv[0] === 'help' ? argv[1] : argv[0];
+  return program.commands.find((command) => command.name() === name);
 }
 
 /**
@@ -71,6 +79,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   let exitCode: number = COMMANDER_EXIT_CODES.ok;
   const program = createProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {
+    const addressed = addressedCommand(program, argv);
+    if (addressed !== undefined) await addFormatChoices(addressed);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -14,9 +14,9 @@ export function formatOption(): Option {
 }
 
 /**
- * Gives every `--format` option of `command` the collector's formats as its choices. Called just
- * before a subcommand parses its flags (help included), so `palisade --help` need not load the
- * collector to print the list of commands.
+ * Gives every `--format` option of `command` the collector's formats as its choices. Called by
+ * runCli before the command parses its flags (help included), so `palisade --help` need not load
+ * the collector to print the list of commands.
  */
 export async function addFormatChoices(command: Command): Promise<void> {
   const formats = command.options.filter((option) => option.long === '--format');
