@@ -291,8 +291,12 @@ logger.started.level=INFO
 EOF
   kafka_java "$dir"
   # What `StorageTool random-uuid` prints (16 random bytes, URL-safe base64), without a JVM start.
-  local cluster_id
-  cluster_id="$(openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=')"
+  # Like Kafka's own ids it never starts with '-': the storage tool would read it as a flag and
+  # fail with "argument --cluster-id/-t: expected one argument" (one start in 64).
+  local cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(openssl rand 16 | base64 | tr '+/' '-_' | tr -d '=')"
+  done
   "${KAFKA_JAVA[@]}" kafka.tools.StorageTool format --standalone -t "$cluster_id" -c "$dir/server.properties" \
     >>"$dir/log" 2>&1 || fail_with_log "$name" "could not format its storage"
   spawn "$name" "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties"
