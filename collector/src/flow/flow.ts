@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { canonicalIp } from './ip-address.js';
 import { isLabelKey, isLabelValue, isDnsLabel, isDnsSubdomain } from './kubernetes-names.js';
+
+// The address normaliser belongs to the contract: whoever reads a Flow compares addresses with it.
+export { canonicalIp } from './ip-address.js';
 
 /**
  * The canonical Flow contract (version 1): one observed connection attempt, oriented from the
@@ -42,7 +46,9 @@ export const WorkloadKindSchema = z.enum(WORKLOAD_KINDS);
 /** Kind of the root owner of a pod. */
 export type WorkloadKind = z.infer<typeof WorkloadKindSchema>;
 
-const IpSchema = z.union([z.ipv4(), z.ipv6()]);
+// Every Flow carries its addresses in their one canonical spelling (`::ffff:203.0.113.5` is
+// 203.0.113.5), so whatever reads a Flow (synthesis, its verifier, the baseliner) sees one address.
+const IpSchema = z.union([z.ipv4(), z.ipv6()]).transform(canonicalIp);
 
 const LabelsSchema = z
   .record(z.string(), z.string())

@@ -95,6 +95,12 @@ describe('IdentityResolver.resolveIp', () => {
     expect(resolver.resolveIp('172.18.0.2', at('2025-01-01T09:00:00Z'))).toEqual({ kind: 'node', node: 'node-b' });
   });
 
+  it.each(['::ffff:10.1.0.5', '::FFFF:0a01:0005'])('reads the IPv4-mapped %s as the pod IP 10.1.0.5 (one canonical address)', (ip) => {
+    const result = resolver.resolveIp(ip, at('2025-01-01T11:00:00Z'));
+    expect(result.kind === 'pod' && result.pod.name).toBe('web-5f6d7c8b9d-bbbbb');
+    expect(resolver.isServiceIp('::ffff:10.96.0.10')).toBe(true);
+  });
+
   it('finds pods by namespace and name', () => {
     expect(resolver.podByName('shop', 'web-5f6d7c8b9d-bbbbb')?.ips).toEqual(['10.1.0.5']);
     expect(resolver.podByName('other', 'web-5f6d7c8b9d-bbbbb')).toBeUndefined();

@@ -1,4 +1,5 @@
 import type { PortProtocol, WorkloadRef } from '../flow/flow.js';
+import { canonicalIp } from '../flow/ip-address.js';
 import type { ClusterState, PodInfo, ServiceInfo } from './cluster-state.js';
 
 /**
@@ -67,10 +68,13 @@ export function createIdentityResolver(state: ClusterState, options: IdentityRes
   const podsByIp = new Map<string, PodInfo[]>();
   for (const pod of state.pods) {
     podsByName.set(`${pod.namespace}/${pod.name}`, pod);
+    // Addresses are keyed and looked up canonically: a log that writes `::ffff:10.0.2.16` means the
+    // pod whose status says 10.0.2.16.
     for (const ip of pod.ips) {
-      const holders = podsByIp.get(ip) ?? [];
+      const key = canonicalIp(ip);
+      const holders = podsByIp.get(key) ?? [];
       holders.push(pod);
-      podsByIp.set(ip, holders);
+      podsByIp.set(key, holders);
     }
   }
   // Bounded history: keep the most recently created holders of each address.
@@ -79,10 +83,10 @@ export function createIdentityResolver(state: ClusterState, options: IdentityRes
     if (holders.length > ipHistory) podsByIp.set(ip, holders.slice(0, ipHistory));
   }
   const servicesByIp = new Map<string, ServiceInfo>();
-  for (const service of state.services) for (const ip of service.clusterIPs) servicesByIp.set(ip, service);
+  for (const service of state.services) for (const ip of service.clusterIPs) servicesByIp.set(canonicalIp(ip), service);
 
   const resolveIp = (ip: string, time: number): IpResolution => {
-    const holders = podsByIp.get(ip);
+    const holders = podsByIp.get(canonicalIp(ip));
     if (holders === undefined) return { kind: 'unknown', reason: 'no pod in the cluster state has this IP' };
     // A pod holds its IP from creation until it is gone; `deletionTimestamp` already includes the
     // grace period, so after it the address may belong to a new pod.
@@ -102,7 +106,7 @@ export function createIdentityResolver(state: ClusterState, options: IdentityRes
   };
 
   const translateService = (ip: string, port: number, protocol: PortProtocol, time: number): ServiceTranslation | undefined => {
-    const service = servicesByIp.get(ip);
+    const service = servicesByIp.get(canonicalIp(ip));
     if (service === undefined) return undefined;
     const servicePort = service.ports.find((candidate) => candidate.port === port && candidate.protocol === protocol);
     if (servicePort === undefined) return undefined;
@@ -161,7 +165,7 @@ export function createIdentityResolver(state: ClusterState, options: IdentityRes
   return {
     podByName: (namespace, name) => podsByName.get(`${namespace}/${name}`),
     resolveIp,
-    isServiceIp: (ip) => servicesByIp.has(ip),
+    isServiceIp: (ip) => servicesByIp.has(canonicalIp(ip)),
     translateService,
   };
 }

@@ -1,9 +1,8 @@
 import type { Endpoint, Flow } from '@palisade/collector';
-import { workloadId } from '@palisade/collector';
+import { canonicalIp, workloadId } from '@palisade/collector';
 import type { Decision, EvaluationEndpoint } from './evaluator.js';
 import { evaluate } from './evaluator.js';
 import type { EvaluationModel, EvaluationPod } from './policy-model.js';
-import { normalizeIp } from './policy-model.js';
 
 /**
  * Replaying the collector's {@link Flow} records through the evaluator: each flow endpoint becomes
@@ -53,7 +52,7 @@ export function endpointFromFlow(model: EvaluationModel, endpoint: Endpoint): Re
         if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-name' };
       }
       if (ip !== undefined) {
-        const pod = model.podsByIp.get(normalizeIp(ip))?.find((candidate) => candidate.namespace === namespace);
+        const pod = model.podsByIp.get(canonicalIp(ip))?.find((candidate) => candidate.namespace === namespace);
         if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-ip' };
       }
       // A named pod missing from the snapshot is best described by its own labels from the flow;

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { canonicalIp } from '@palisade/collector';
 import { InputError } from '../errors.js';
 
 /**
@@ -69,12 +70,13 @@ function parseDottedQuad(text: string): number | undefined {
 export function parseIp(text: string): ParsedIp | undefined {
   const fast = parseDottedQuad(text);
   if (fast !== undefined) return { family: 4, value: fast };
-  if (!ipaddr.isValid(text)) return undefined;
-  // `process` turns IPv4-mapped IPv6 into IPv4, so `::ffff:10.0.0.1` matches `10.0.0.0/8`.
-  const address = ipaddr.process(text);
-  return address.kind() === 'ipv4'
-    ? { family: 4, value: v4Value((address as ipaddr.IPv4).octets) }
-    : { family: 6, value: v6Value((address as ipaddr.IPv6).parts) };
+  // The collector's one canonical spelling decides, as it did for the Flow and for synthesis:
+  // `::ffff:10.0.0.1` is 10.0.0.1, so it matches `10.0.0.0/8` and the /32 synthesis wrote for it.
+  const canonical = canonicalIp(text);
+  const mapped = parseDottedQuad(canonical);
+  if (mapped !== undefined) return { family: 4, value: mapped };
+  if (!ipaddr.IPv6.isValid(canonical)) return undefined;
+  return { family: 6, value: v6Value(ipaddr.IPv6.parse(canonical).parts) };
 }
 
 /** Parses `address/prefix`; throws {@link InvalidAddressError} with a hint when the mask is missing. */

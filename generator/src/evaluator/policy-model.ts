@@ -1,6 +1,6 @@
 import type { V1LabelSelector, V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import type { ContainerPortInfo, LabelSelector, LabelSelectorRequirement, WorkloadRef } from '@palisade/collector';
-import { workloadId } from '@palisade/collector';
+import { canonicalIp, workloadId } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import type { CompiledSelector } from './compiled-selector.js';
 import { compiledSelectorMatches, compileSelector } from './compiled-selector.js';
@@ -106,7 +106,7 @@ export interface EvaluationModel {
   readonly policiesByNamespace: ReadonlyMap<string, readonly CompiledPolicy[]>;
   /** Key `namespace/name`. */
   readonly podsByName: ReadonlyMap<string, EvaluationPod>;
-  /** Key: the normalized IP text. */
+  /** Key: the canonical IP text (the collector's `canonicalIp`). */
   readonly podsByIp: ReadonlyMap<string, readonly EvaluationPod[]>;
   /** Key: `namespace/Kind/name`. */
   readonly podsByWorkload: ReadonlyMap<string, readonly EvaluationPod[]>;
@@ -332,13 +332,6 @@ function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else list.push(value);
 }
 
-/** Normalized text of an IP (so `fd00::0001` and `fd00::1` meet in one map key), or the input when invalid. */
-export function normalizeIp(ip: string): string {
-  const parsed = parseIp(ip);
-  if (parsed === undefined) return ip;
-  return parsed.family === 4 ? `4:${parsed.value}` : `6:${parsed.value.toString(16)}`;
-}
-
 /**
  * Compiles and indexes a model. Throws {@link InvalidPolicyError} for a policy the API server would
  * reject. Policies are kept in `namespace/name` order so reports name the same rule every run.
@@ -370,7 +363,7 @@ export function createEvaluationModel(input: EvaluationModelInput): EvaluationMo
     podsByName.set(`${pod.namespace}/${pod.name}`, pod);
     pushTo(podsByNamespace, pod.namespace, pod);
     if (pod.workload !== undefined) pushTo(podsByWorkload, workloadId(pod.namespace, pod.workload), pod);
-    for (const ip of pod.ips) pushTo(podsByIp, normalizeIp(ip), pod);
+    for (const ip of pod.ips) pushTo(podsByIp, canonicalIp(ip), pod);
   }
   return {
     namespaces: new Map(input.namespaces.map((namespace) => [namespace.name, namespace])),
