@@ -8,6 +8,7 @@
  */
 export * from './errors.js';
 export * from './zod-message.js';
+export * from './secret-redaction.js';
 export * from './retry.js';
 export * from './flow/flow.js';
 export * from './flow/kubernetes-names.js';

@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { destination, pino } from 'pino';
-import { isRetriable } from '@palisade/collector';
+import { isRetriable, redactingDestination } from '@palisade/collector';
 import { describeKafkaSettings, kafkaClientConfig } from '@palisade/collector/kafka';
 import { BaselinerKafkaError, BaselineStoreError } from '../errors.js';
 import { describeRedisSettings, openRedisBaselineStore } from '../store/redis/redis-settings.js';
@@ -23,7 +23,7 @@ export async function runBaselinerService(
   settings: BaselinerSettings,
   dependencies: { readonly logger?: BaselinerLogger; readonly signals?: SignalSource; readonly onStarted?: () => void } = {},
 ): Promise<void> {
-  const logger: BaselinerLogger = dependencies.logger ?? pino({ level: settings.logLevel, base: { service: 'palisade-baseliner' } }, destination(2));
+  const logger: BaselinerLogger = dependencies.logger ?? pino({ level: settings.logLevel, base: { service: 'palisade-baseliner' } }, redactingDestination(destination(2)));
   logger.info({ kafka: describeKafkaSettings(settings.kafka), redis: describeRedisSettings(settings.redis), group: settings.group }, 'starting');
   const kafka = new Kafka({ ...kafkaClientConfig(settings.kafka), logLevel: logLevel.WARN, retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 } });
   const opened = await openRedisBaselineStore(settings.redis).catch((error: unknown) => {

@@ -13,6 +13,7 @@ import type { CollectConfig } from './collect-config.js';
 import { createCollectMetrics } from './collect-metrics.js';
 import { CollectService, type CollectSummary } from './collect-service.js';
 import { CollectConfigError } from '../errors.js';
+import { redactingDestination } from '../secret-redaction.js';
 import { FlowStream, type AdapterFactory } from '../pipeline/flow-stream.js';
 import { describeKafkaSettings, kafkaClientConfig } from '../sinks/kafka/kafka-settings.js';
 import { KafkaFlowSink } from '../sinks/kafka/flow-sink.js';
@@ -63,7 +64,7 @@ export interface RunningCollect {
  */
 export async function startCollect(options: StartCollectOptions): Promise<RunningCollect> {
   const { config } = options;
-  const logger = options.logger ?? pino({ name: 'palisade-collect', level: config.logLevel }, destination(2));
+  const logger = options.logger ?? pino({ name: 'palisade-collect', level: config.logLevel }, redactingDestination(destination(2)));
   const registry = options.registry ?? withDefaultMetrics(new Registry());
   const kafka = new Kafka({ ...kafkaClientConfig(config.kafka), logCreator: kafkaLogs(logger) });
   logger.info({ kafka: describeKafkaSettings(config.kafka), topic: config.topic, deadLetterTopic: config.deadLetterTopic }, 'collect: starting');

@@ -1,3 +1,4 @@
+import { registerSecret } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import type { PullRequestApi } from '../publish/github.js';
 import { octokitPullRequests } from '../publish/github.js';
@@ -11,6 +12,8 @@ export async function githubFromEnvironment(github: GitHubTarget | undefined, en
   if (github === undefined) return undefined;
   const token = env['GITHUB_TOKEN'];
   if (token === undefined || token.trim() === '') throw new InputError('--github: needs a token in GITHUB_TOKEN (contents and pull-requests write)');
+  // From here on the token is redacted from every line this process prints, whatever its shape.
+  registerSecret(token);
   const { Octokit } = await import('@octokit/rest');
   const octokit = new Octokit({ auth: token.trim(), baseUrl: github.apiUrl.replace(/\/+$/, ''), userAgent: 'palisade', log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} } });
   return octokitPullRequests(octokit, github);

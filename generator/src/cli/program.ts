@@ -64,6 +64,12 @@ function addressedCommand(program: Command, argv: readonly string[]): Command | 
   return program.commands.find((command) => command.name() === name);
 }
 
+/** The command a run names (`palisade NAME …`, `palisade help NAME`), before the program is built. */
+function commandName(argv: readonly string[]): string | undefined {
+  const name = argv[0] === 'help' ? argv[1] : argv[0];
+  return name === undefined || name.startsWith('-') ? undefined : name;
+}
+
 /**
  * Exit codes of a run commander ends (help, version, a bad flag), the same as `EXIT_CODES.ok` and
  * `EXIT_CODES.input` in errors.ts. Written here rather than imported: errors.ts loads the error
@@ -75,8 +81,11 @@ export const COMMANDER_EXIT_CODES = Object.freeze({ ok: 0, input: 2 });
  * Runs the CLI and returns the exit code. Every error ends here and is printed as one line; the
  * exit code comes from the error class (errors.ts).
  */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], given: CliIo): Promise<number> {
   let exitCode: number = COMMANDER_EXIT_CODES.ok;
+  // Every line a command prints passes the one secret redaction (a token echoed in an error body,
+  // a password in a URL). Help alone prints nothing secret and must not wait for the collector.
+  const io = commandName(argv) === undefined ? given : (await import('../io/redacting-io.js')).redactingIo(given);
   const program = createProgram({ io, setExitCode: (code) => (exitCode = code) });
   try {
     const addressed = addressedCommand(program, argv);

@@ -10,6 +10,7 @@ import {
   PatchStrategy,
   type V1NetworkPolicy,
 } from '@kubernetes/client-node';
+import { registerSecret } from '@palisade/collector';
 import { ClusterError, InputError } from '../errors.js';
 import type { ClusterReader, ListPage, PolicyWriter, ReadKind } from './cluster-api.js';
 import { ApiRefusedError, FIELD_MANAGER } from './cluster-api.js';
@@ -37,6 +38,10 @@ export function loadKubeConfig(path: string | undefined): KubeConfig {
     throw new InputError(`--kubeconfig ${path ?? '(default)'}: cannot load the kubeconfig: ${(error as Error).message}`, { cause: error });
   }
   if (kubeConfig.getCurrentCluster() === null) throw new InputError(`--kubeconfig ${path ?? '(default)'}: no current cluster; set current-context or pass --kubeconfig`);
+  // The user's credentials are redacted from every line the process prints from here on.
+  const user = kubeConfig.getCurrentUser();
+  registerSecret(user?.token);
+  registerSecret(user?.password);
   return kubeConfig;
 }
 

@@ -1,10 +1,16 @@
+import { redactSecrets } from '@palisade/collector';
 import { ClusterError, InputError } from '../errors.js';
 
 /**
  * The three GitHub REST calls Palisade makes for its one pull request, behind an interface; the
  * octokit adapter below is the only code that knows octokit. The token stays inside the octokit
- * client: no message here ever includes a request's headers.
+ * client: no message here ever includes a request's headers, and a response body is never printed
+ * as it came: only GitHub's own one-line `message`, redacted and shortened, since a proxy or an
+ * Enterprise front end may echo the Authorization header back in it.
  */
+
+/** Longest part of GitHub's error message a Palisade message quotes. */
+const MAX_QUOTED_MESSAGE = 160;
 
 /** A pull request as Palisade needs it. */
 export interface PullRequest {
@@ -46,7 +52,7 @@ export function octokitPullRequests(octokit: OctokitPulls, repository: { owner: 
       return await request();
     } catch (error) {
       const status = (error as { status?: unknown }).status;
-      const reason = typeof status === 'number' ? `HTTP ${status}: ${firstLine(error)}` : firstLine(error);
+      const reason = typeof status === 'number' ? `HTTP ${status}${quotedMessage(error)}` : redactSecrets(firstLine(error));
       const hint = status === 401 ? ' (check GITHUB_TOKEN)' : status === 403 || status === 404 ? ` (check that the token may write pull requests of ${owner}/${repo})` : '';
       throw new ClusterError(`GitHub: ${what} in ${owner}/${repo} failed: ${reason}${hint}`, {
         cause: error,
@@ -69,6 +75,15 @@ export function octokitPullRequests(octokit: OctokitPulls, repository: { owner: 
       return { number: data.number, url: data.html_url };
     },
   };
+}
+
+/** `: <GitHub's message>` from the response body's `message` field only, one line, redacted and capped; '' without one. */
+function quotedMessage(error: unknown): string {
+  const data = (error as { response?: { data?: unknown } }).response?.data;
+  const message = typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : undefined;
+  if (typeof message !== 'string' || message.trim() === '') return '';
+  const line = redactSecrets(message.replace(/\s+/g, ' ').trim());
+  return `: ${line.length > MAX_QUOTED_MESSAGE ? `${line.slice(0, MAX_QUOTED_MESSAGE)}…` : line}`;
 }
 
 function firstLine(error: unknown): string {

@@ -33,8 +33,17 @@ export interface GitHubStandIn {
   close(): Promise<void>;
 }
 
+/** How the stand-in misbehaves, for tests of what Palisade prints. */
+export interface StandInOptions {
+  /**
+   * Answer every request with 401 and a body that echoes the request's Authorization header, as
+   * some proxies and GitHub Enterprise front ends do: a token must still never be printed.
+   */
+  readonly rejectEchoingAuthorization?: boolean;
+}
+
 /** Starts the stand-in for `owner/repo` on a free port. */
-export async function startGitHubStandIn(owner: string, repo: string): Promise<GitHubStandIn> {
+export async function startGitHubStandIn(owner: string, repo: string, options: StandInOptions = {}): Promise<GitHubStandIn> {
   const requests: RecordedRequest[] = [];
   const pullRequests: StoredPullRequest[] = [];
   const prefix = `/repos/${owner}/${repo}/pulls`;
@@ -58,6 +67,8 @@ export async function startGitHubStandIn(owner: string, repo: string): Promise<G
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(payload));
       };
+      if (options.rejectEchoingAuthorization)
+        return send(401, { message: `Bad credentials: ${request.headers.authorization ?? '(none)'}`, documentation_url: 'https://docs.github.com/rest', echoed: request.headers });
       if (request.method === 'GET' && url.pathname === prefix) {
         const head = url.searchParams.get('head');
         const base = url.searchParams.get('base');

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { registerSecret } from '@palisade/collector';
 import type { BaselineRedis } from './redis-client.js';
 import { createBaselineRedis, serviceRedisOptions } from './redis-client.js';
 import { RedisBaselineStore } from './redis-store.js';
@@ -48,6 +49,9 @@ export function redisSettingsFromEnv(env: NodeJS.ProcessEnv, flags: Partial<Reco
 
 /** ioredis options for the settings (AUTH and TLS included). */
 export function redisClientOptions(settings: RedisSettings, overrides: RedisOptions = {}): RedisOptions {
+  // Handed to a client from here on: redacted from every line the process prints.
+  registerSecret(settings.password);
+  registerSecret(urlPassword(settings.url));
   const tls = settings.tls || settings.url.startsWith('rediss://');
   return serviceRedisOptions({
     ...(settings.username ? { username: settings.username } : {}),
@@ -55,6 +59,15 @@ export function redisClientOptions(settings: RedisSettings, overrides: RedisOpti
     ...(tls ? { tls: settings.caFile ? { ca: [readFileSync(settings.caFile, 'utf8')] } : {} } : {}),
     ...overrides,
   });
+}
+
+function urlPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The settings without secrets, for logs. */

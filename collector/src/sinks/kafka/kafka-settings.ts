@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
+import { registerSecret } from '../../secret-redaction.js';
 
 /**
  * Kafka connection settings shared by every Palisade service, from flags or `PALISADE_KAFKA_*`
@@ -47,6 +48,8 @@ export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, flags: Partial<Kafk
 
 /** The kafkajs client configuration for the settings. */
 export function kafkaClientConfig(settings: KafkaSettings): KafkaConfig {
+  // Handed to a client from here on: redacted from every line the process prints.
+  registerSecret(settings.saslPassword);
   const sasl: SASLOptions | undefined =
     settings.saslMechanism === undefined
       ? undefined
