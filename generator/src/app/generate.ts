@@ -8,6 +8,9 @@ import { readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { OutputFile } from '../io/output-directory.js';
 import { writeOutputDirectory } from '../io/output-directory.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
+import { flowInputPaths } from '../io/flow-input.js';
+import { InputFiles } from '../io/input-files.js';
+import { checkOutputDirectory } from '../io/output-directory.js';
 import type { BaselineSource, ProposalDependencies } from './proposal.js';
 import { synthesiseProposal } from './proposal.js';
 
@@ -34,6 +37,12 @@ export interface GenerateOutcome {
  * then the pure synthesis runs.
  */
 export async function generatePolicies(config: GenerateConfig, deps: ProposalDependencies): Promise<GenerateOutcome> {
+  // Outputs are checked before anything is read or written: no output may be one of the inputs,
+  // and --out must be a directory (or not exist yet), so a bad path fails in one line, not at the end.
+  const inputs = await InputFiles.of(flowInputPaths(config));
+  if (config.deadLetter !== undefined) await inputs.refuseAsOutput({ flag: '--dead-letter', path: config.deadLetter });
+  await inputs.refuseAsOutput({ flag: '--out', path: config.out });
+  await checkOutputDirectory(config.out);
   const cluster = await readClusterFileIfGiven(config.cluster);
   const source: BaselineSource = config.redis
     ? { kind: 'redis', settings: config.redis }
@@ -47,6 +56,6 @@ export async function generatePolicies(config: GenerateConfig, deps: ProposalDep
     { path: 'report.json', content: `${JSON.stringify(report, null, 2)}\n` },
     { path: 'report.md', content: renderReportMarkdown(report) },
   ];
-  const removed = await writeOutputDirectory(config.out, files);
+  const removed = await writeOutputDirectory(config.out, files, inputs);
   return { report, removed };
 }
