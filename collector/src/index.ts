@@ -8,6 +8,7 @@
  */
 export * from './errors.js';
 export * from './zod-message.js';
+export * from './env-boolean.js';
 export * from './secret-redaction.js';
 export * from './retry.js';
 export * from './flow/flow.js';

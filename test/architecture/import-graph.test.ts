@@ -11,7 +11,7 @@ const PACKAGES = [
   {
     name: 'collector',
     floors: ['flow', 'identity', 'adapters', 'pipeline', 'sources', 'sinks', 'service'],
-    base: ['errors.ts', 'retry.ts', 'zod-message.ts', 'secret-redaction.ts'],
+    base: ['errors.ts', 'retry.ts', 'zod-message.ts', 'secret-redaction.ts', 'env-boolean.ts'],
     upstream: [] as string[],
   },
   {

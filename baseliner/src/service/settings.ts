@@ -1,9 +1,9 @@
-import { DEFAULT_FLOW_TOPICS, firstIssue } from '@palisade/collector';
-import { KafkaSettingsSchema, kafkaSettingsFromEnv } from '@palisade/collector/kafka';
+import { DEFAULT_FLOW_TOPICS, EnvBoolean, firstIssue, isUnsetEnvValue } from '@palisade/collector';
+import { KafkaSettingsSchema, kafkaSettingSource, kafkaSettingsFromEnv } from '@palisade/collector/kafka';
 import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import { z } from 'zod';
 import { BaselinerSettingsError } from '../errors.js';
-import { RedisSettingsSchema, redisSettingsFromEnv } from '../store/redis/redis-settings.js';
+import { RedisSettingsSchema, redisSettingSource, redisSettingsFromEnv } from '../store/redis/redis-settings.js';
 import { DEFAULT_FLUSH_POLICY } from './baseliner.js';
 
 const positiveInt = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).int().positive();
@@ -18,7 +18,7 @@ export const BaselinerSettingsSchema = z.object({
   anomaliesTopic: z.string().min(1).default(DEFAULT_FLOW_TOPICS.anomalies),
   flushFlows: positiveInt('flows').default(DEFAULT_FLUSH_POLICY.maxFlows),
   flushIntervalMs: positiveInt('milliseconds').default(DEFAULT_FLUSH_POLICY.maxAgeMs),
-  fromBeginning: z.stringbool().default(true),
+  fromBeginning: EnvBoolean.default(true),
   metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
   sessionTimeoutMs: positiveInt('milliseconds').default(30_000),
   heartbeatIntervalMs: positiveInt('milliseconds').default(3_000),
@@ -36,33 +36,48 @@ export type BaselinerFlags = Partial<Record<
   string | undefined
 >>;
 
+/** The variable of each setting that has one (Kafka and Redis have their own). */
+const ENV_NAMES: Readonly<Record<string, { readonly flag: keyof BaselinerFlags; readonly variable: string }>> = {
+  group: { flag: 'group', variable: 'PALISADE_BASELINER_GROUP' },
+  flowsTopic: { flag: 'topic', variable: 'PALISADE_FLOWS_TOPIC' },
+  deadLetterTopic: { flag: 'deadLetterTopic', variable: 'PALISADE_DEAD_LETTER_TOPIC' },
+  anomaliesTopic: { flag: 'anomaliesTopic', variable: 'PALISADE_ANOMALIES_TOPIC' },
+  flushFlows: { flag: 'flushFlows', variable: 'PALISADE_BASELINER_FLUSH_FLOWS' },
+  flushIntervalMs: { flag: 'flushInterval', variable: 'PALISADE_BASELINER_FLUSH_INTERVAL_MS' },
+  fromBeginning: { flag: 'fromBeginning', variable: 'PALISADE_BASELINER_FROM_BEGINNING' },
+  metricsPort: { flag: 'metricsPort', variable: 'PALISADE_METRICS_PORT' },
+  sessionTimeoutMs: { flag: 'sessionTimeout', variable: 'PALISADE_KAFKA_SESSION_TIMEOUT_MS' },
+  heartbeatIntervalMs: { flag: 'heartbeatInterval', variable: 'PALISADE_KAFKA_HEARTBEAT_INTERVAL_MS' },
+  rebalanceTimeoutMs: { flag: 'rebalanceTimeout', variable: 'PALISADE_KAFKA_REBALANCE_TIMEOUT_MS' },
+  logLevel: { flag: 'logLevel', variable: 'PALISADE_LOG_LEVEL' },
+};
+
 /**
- * Parses flags over `PALISADE_*` variables into frozen settings.
- * @throws BaselinerSettingsError naming the setting at fault.
+ * Parses flags over `PALISADE_*` variables (empty ones count as unset) into frozen settings.
+ * @throws BaselinerSettingsError naming the flag or variable at fault.
  */
 export function parseBaselinerSettings(env: NodeJS.ProcessEnv, flags: BaselinerFlags = {}): BaselinerSettings {
-  const pick = (flag: string | undefined, variable: string) => flag ?? (env[variable] === '' ? undefined : env[variable]);
-  const raw: Record<string, unknown> = {
-    kafka: kafkaSettingsFromEnv(env, flags.kafkaBrokers ? ({ brokers: flags.kafkaBrokers } as Partial<KafkaSettingsInput>) : {}),
-    redis: redisSettingsFromEnv(env, { url: flags.redisUrl, prefix: flags.redisPrefix }),
-    group: pick(flags.group, 'PALISADE_BASELINER_GROUP'),
-    flowsTopic: pick(flags.topic, 'PALISADE_FLOWS_TOPIC'),
-    deadLetterTopic: pick(flags.deadLetterTopic, 'PALISADE_DEAD_LETTER_TOPIC'),
-    anomaliesTopic: pick(flags.anomaliesTopic, 'PALISADE_ANOMALIES_TOPIC'),
-    flushFlows: pick(flags.flushFlows, 'PALISADE_BASELINER_FLUSH_FLOWS'),
-    flushIntervalMs: pick(flags.flushInterval, 'PALISADE_BASELINER_FLUSH_INTERVAL_MS'),
-    fromBeginning: pick(flags.fromBeginning, 'PALISADE_BASELINER_FROM_BEGINNING'),
-    metricsPort: pick(flags.metricsPort, 'PALISADE_METRICS_PORT'),
-    sessionTimeoutMs: pick(flags.sessionTimeout, 'PALISADE_KAFKA_SESSION_TIMEOUT_MS'),
-    heartbeatIntervalMs: pick(flags.heartbeatInterval, 'PALISADE_KAFKA_HEARTBEAT_INTERVAL_MS'),
-    rebalanceTimeoutMs: pick(flags.rebalanceTimeout, 'PALISADE_KAFKA_REBALANCE_TIMEOUT_MS'),
-    logLevel: pick(flags.logLevel, 'PALISADE_LOG_LEVEL'),
-  };
-  for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
+  const kafkaFlags = flags.kafkaBrokers ? ({ brokers: flags.kafkaBrokers } as Partial<KafkaSettingsInput>) : {};
+  const redisFlags = { url: flags.redisUrl, prefix: flags.redisPrefix };
+  const raw: Record<string, unknown> = { kafka: kafkaSettingsFromEnv(env, kafkaFlags), redis: redisSettingsFromEnv(env, redisFlags) };
+  for (const [key, { flag, variable }] of Object.entries(ENV_NAMES)) {
+    const value = flags[flag] ?? (isUnsetEnvValue(env[variable]) ? undefined : env[variable]);
+    if (value !== undefined) raw[key] = value;
+  }
   const parsed = BaselinerSettingsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = firstIssue(parsed.error);
-    throw new BaselinerSettingsError(`${settingName(issue.field)}: ${issue.message}`);
+    const [first, second] = issue.path;
+    const fromEnvironment =
+      first === 'kafka'
+        ? kafkaSettingSource(second ?? '', env, kafkaFlags)
+        : first === 'redis'
+          ? redisSettingSource(second ?? '', env, redisFlags)
+          : (() => {
+              const entry = ENV_NAMES[String(first)];
+              return entry !== undefined && flags[entry.flag] === undefined && !isUnsetEnvValue(env[entry.variable]) ? entry.variable : undefined;
+            })();
+    throw new BaselinerSettingsError(`${fromEnvironment ?? settingName(issue.field)}: ${issue.message}`);
   }
   return Object.freeze(parsed.data);
 }

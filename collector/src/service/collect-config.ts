@@ -1,11 +1,12 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { EnvBoolean, isUnsetEnvValue } from '../env-boolean.js';
 import { CollectConfigError } from '../errors.js';
 import { firstIssue } from '../zod-message.js';
 import { FLOW_FORMATS, type FlowFormat } from '../flow/flow.js';
 import { DEFAULT_FLOW_TOPICS } from '../sinks/kafka/flow-topics.js';
-import { KafkaSettingsSchema, kafkaSettingsFromEnv, type KafkaSettingsInput } from '../sinks/kafka/kafka-settings.js';
+import { KafkaSettingsSchema, kafkaSettingSource, kafkaSettingsFromEnv, type KafkaSettingsInput } from '../sinks/kafka/kafka-settings.js';
 
 /**
  * The configuration of `palisade collect`, from flags and `PALISADE_*` environment variables
@@ -45,12 +46,12 @@ export const CollectConfigSchema = z.object({
   partitions: Count(6),
   replicationFactor: Count(1),
   /** Skip topic creation (a locked-down cluster where topics are managed elsewhere). */
-  createTopics: z.stringbool().default(true),
+  createTopics: EnvBoolean.default(true),
   metricsPort: z.coerce.number().int().min(0).max(65_535).default(9464),
   /** A kubeconfig file: watch the cluster through it for identity resolution. */
   kubeconfig: z.string().min(1).optional(),
   /** Watch the cluster with the in-cluster service account (the DaemonSet/Deployment case). */
-  inCluster: z.stringbool().default(false),
+  inCluster: EnvBoolean.default(false),
   /** Cluster objects from a file (`kubectl get -o yaml`), for identity resolution without watching. */
   cluster: z.string().min(1).optional(),
   /** Where `follow:` keeps its checkpoint. */
@@ -103,13 +104,18 @@ const ENV_NAMES: Readonly<Record<Exclude<keyof CollectFlags, 'kafka'>, string>> 
 const FLAG_OF_KAFKA: Readonly<Record<string, string>> = { brokers: '--kafka-brokers', clientId: '--kafka-client-id', tls: '--kafka-tls', caFile: '--kafka-ca-file' };
 
 /**
- * Parses the configuration once: flags first, then `PALISADE_*` variables, then defaults.
- * @throws CollectConfigError naming the flag at fault and what to fix.
+ * Parses the configuration once: flags first, then `PALISADE_*` variables (empty ones count as
+ * unset), then defaults.
+ * @throws CollectConfigError naming the flag or variable at fault and what to fix.
  */
 export function parseCollectConfig(flags: CollectFlags, env: NodeJS.ProcessEnv = process.env): CollectConfig {
   const input: Record<string, unknown> = { kafka: kafkaSettingsFromEnv(env, flags.kafka ?? {}) };
+  /** The variable each value came from, when no flag gave it: the message names what was set. */
+  const variableOf = new Map<string, string>();
   for (const [key, variable] of Object.entries(ENV_NAMES)) {
-    const value = flags[key as keyof typeof ENV_NAMES] ?? env[variable];
+    const flag = flags[key as keyof typeof ENV_NAMES];
+    const value = flag ?? (isUnsetEnvValue(env[variable]) ? undefined : env[variable]);
+    if (flag === undefined && value !== undefined) variableOf.set(key, variable);
     if (value !== undefined && value !== '') input[key] = typeof value === 'boolean' ? String(value) : value;
   }
   const parsed = CollectConfigSchema.safeParse(input);
@@ -118,8 +124,8 @@ export function parseCollectConfig(flags: CollectFlags, env: NodeJS.ProcessEnv =
     const [first, second] = issue.path;
     const flag =
       first === 'kafka'
-        ? (FLAG_OF_KAFKA[String(second)] ?? `--kafka-${String(second).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`)
-        : `--${String(first).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+        ? (kafkaSettingSource(second ?? '', env, flags.kafka ?? {}) ?? FLAG_OF_KAFKA[String(second)] ?? `--kafka-${String(second).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`)
+        : (variableOf.get(String(first)) ?? `--${String(first).replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`);
     throw new CollectConfigError(`${flag}: ${issue.message}`);
   }
   if (parsed.data.kubeconfig !== undefined && parsed.data.cluster !== undefined) {

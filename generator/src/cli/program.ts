@@ -40,6 +40,13 @@ export function createProgram(context: CommandContext): Command {
     program.addCommand(command.addHelpText('after', EXIT_CODE_HELP));
   }
   inheritSettings(program);
+  // Every command's switches read from variables go through one boolean parser (issue 11, item 3);
+  // the hooks of the program run before the action of every command below it.
+  program.hook('preAction', async (_program, actionCommand) => {
+    if (!actionCommand.options.some((option) => option.isBoolean() && option.envVar !== undefined)) return;
+    const { readSwitchesFromEnvironment } = await import('./flags/boolean-env-flags.js');
+    readSwitchesFromEnvironment(actionCommand);
+  });
   return program;
 }
 

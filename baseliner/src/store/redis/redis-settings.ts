@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { RedisOptions } from 'ioredis';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { registerSecret } from '@palisade/collector';
+import { EnvBoolean, isUnsetEnvValue, registerSecret } from '@palisade/collector';
 import type { BaselineRedis } from './redis-client.js';
 import { createBaselineRedis, serviceRedisOptions } from './redis-client.js';
 import { RedisBaselineStore } from './redis-store.js';
@@ -19,7 +19,7 @@ export const RedisSettingsSchema = z.object({
     .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value), 'must be redis://HOST:PORT or rediss://HOST:PORT'),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
-  tls: z.stringbool().default(false),
+  tls: EnvBoolean.default(false),
   caFile: z.string().min(1).optional(),
   prefix: z.string().min(1).default('palisade:'),
 });
@@ -29,22 +29,42 @@ export type RedisSettings = z.output<typeof RedisSettingsSchema>;
 /** Redis settings as strings from flags or the environment. */
 export type RedisSettingsInput = z.input<typeof RedisSettingsSchema>;
 
-/** Reads `PALISADE_REDIS_*` variables, flags taking precedence. */
+/** The variable of each setting. */
+export const REDIS_ENV_NAMES: Readonly<Record<keyof RedisSettingsInput, string>> = Object.freeze({
+  url: 'PALISADE_REDIS_URL',
+  username: 'PALISADE_REDIS_USERNAME',
+  password: 'PALISADE_REDIS_PASSWORD',
+  tls: 'PALISADE_REDIS_TLS',
+  caFile: 'PALISADE_REDIS_CA_FILE',
+  prefix: 'PALISADE_REDIS_PREFIX',
+});
+
+/** Reads `PALISADE_REDIS_*` variables, flags taking precedence; an empty variable counts as unset. */
 export function redisSettingsFromEnv(env: NodeJS.ProcessEnv, flags: Partial<Record<keyof RedisSettingsInput, string | undefined>> = {}): RedisSettingsInput {
   const input: Record<string, string> = {};
-  const names: Record<keyof RedisSettingsInput, string> = {
-    url: 'PALISADE_REDIS_URL',
-    username: 'PALISADE_REDIS_USERNAME',
-    password: 'PALISADE_REDIS_PASSWORD',
-    tls: 'PALISADE_REDIS_TLS',
-    caFile: 'PALISADE_REDIS_CA_FILE',
-    prefix: 'PALISADE_REDIS_PREFIX',
-  };
-  for (const [key, variable] of Object.entries(names)) {
-    const value = flags[key as keyof RedisSettingsInput] ?? env[variable];
+  for (const [key, variable] of Object.entries(REDIS_ENV_NAMES)) {
+    const value = flags[key as keyof RedisSettingsInput] ?? (isUnsetEnvValue(env[variable]) ? undefined : env[variable]);
     if (value !== undefined && value !== '') input[key] = value;
   }
   return input as RedisSettingsInput;
+}
+
+/** The variable a setting's value came from, or undefined when a flag gave it (or nothing did). */
+export function redisSettingSource(key: PropertyKey, env: NodeJS.ProcessEnv, flags: Partial<Record<keyof RedisSettingsInput, string | undefined>> = {}): string | undefined {
+  const variable = REDIS_ENV_NAMES[key as keyof RedisSettingsInput];
+  if (variable === undefined || flags[key as keyof RedisSettingsInput] !== undefined || isUnsetEnvValue(env[variable])) return undefined;
+  return variable;
+}
+
+/**
+ * What to call a setting in a message: its variable when the value came from the environment,
+ * else its flag (`--redis-url`, `--redis-prefix`; the other settings have only a variable).
+ */
+export function redisSettingName(key: PropertyKey, env: NodeJS.ProcessEnv, flags: Partial<Record<keyof RedisSettingsInput, string | undefined>> = {}): string {
+  const source = redisSettingSource(key, env, flags);
+  if (source !== undefined) return source;
+  if (key === 'url' || key === 'prefix') return `--redis-${key}`;
+  return REDIS_ENV_NAMES[key as keyof RedisSettingsInput] ?? `--redis-${String(key)}`;
 }
 
 /** ioredis options for the settings (AUTH and TLS included). */

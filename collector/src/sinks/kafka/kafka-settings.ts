@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import { z } from 'zod';
+import { EnvBoolean, isUnsetEnvValue } from '../../env-boolean.js';
 import { registerSecret } from '../../secret-redaction.js';
 
 /**
@@ -15,7 +16,7 @@ export const KafkaSettingsSchema = z
       .transform((value) => value.split(',').map((broker) => broker.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be HOST:PORT')).min(1, 'needs at least one HOST:PORT')),
     clientId: z.string().min(1).default('palisade'),
-    tls: z.stringbool().default(false),
+    tls: EnvBoolean.default(false),
     caFile: z.string().optional(),
     saslMechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
     saslUsername: z.string().optional(),
@@ -32,18 +33,36 @@ export type KafkaSettings = z.output<typeof KafkaSettingsSchema>;
 /** Kafka settings as they come from flags or the environment (strings). */
 export type KafkaSettingsInput = z.input<typeof KafkaSettingsSchema>;
 
-/** Reads the settings from `PALISADE_KAFKA_*` variables, flags taking precedence. */
+/** The variable of each setting. */
+export const KAFKA_ENV_NAMES: Readonly<Record<keyof KafkaSettingsInput, string>> = Object.freeze({
+  brokers: 'PALISADE_KAFKA_BROKERS',
+  clientId: 'PALISADE_KAFKA_CLIENT_ID',
+  tls: 'PALISADE_KAFKA_TLS',
+  caFile: 'PALISADE_KAFKA_CA_FILE',
+  saslMechanism: 'PALISADE_KAFKA_SASL_MECHANISM',
+  saslUsername: 'PALISADE_KAFKA_SASL_USERNAME',
+  saslPassword: 'PALISADE_KAFKA_SASL_PASSWORD',
+});
+
+/**
+ * Reads the settings from `PALISADE_KAFKA_*` variables, flags taking precedence; an empty variable
+ * counts as unset. {@link kafkaSettingSource} says which of the two a value came from.
+ */
 export function kafkaSettingsFromEnv(env: NodeJS.ProcessEnv, flags: Partial<KafkaSettingsInput> = {}): KafkaSettingsInput {
-  const pick = (flag: string | undefined, variable: string) => flag ?? env[variable];
-  return {
-    brokers: pick(flags.brokers, 'PALISADE_KAFKA_BROKERS') as string,
-    ...(pick(flags.clientId, 'PALISADE_KAFKA_CLIENT_ID') ? { clientId: pick(flags.clientId, 'PALISADE_KAFKA_CLIENT_ID') } : {}),
-    ...(pick(flags.tls as string | undefined, 'PALISADE_KAFKA_TLS') ? { tls: pick(flags.tls as string | undefined, 'PALISADE_KAFKA_TLS') } : {}),
-    ...(pick(flags.caFile, 'PALISADE_KAFKA_CA_FILE') ? { caFile: pick(flags.caFile, 'PALISADE_KAFKA_CA_FILE') } : {}),
-    ...(pick(flags.saslMechanism, 'PALISADE_KAFKA_SASL_MECHANISM') ? { saslMechanism: pick(flags.saslMechanism, 'PALISADE_KAFKA_SASL_MECHANISM') as KafkaSettingsInput['saslMechanism'] } : {}),
-    ...(pick(flags.saslUsername, 'PALISADE_KAFKA_SASL_USERNAME') ? { saslUsername: pick(flags.saslUsername, 'PALISADE_KAFKA_SASL_USERNAME') } : {}),
-    ...(pick(flags.saslPassword, 'PALISADE_KAFKA_SASL_PASSWORD') ? { saslPassword: pick(flags.saslPassword, 'PALISADE_KAFKA_SASL_PASSWORD') } : {}),
-  };
+  const input: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(KAFKA_ENV_NAMES) as [keyof KafkaSettingsInput, string][]) {
+    const flag = flags[key];
+    const value = flag ?? (isUnsetEnvValue(env[variable]) ? undefined : env[variable]);
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  return input as KafkaSettingsInput;
+}
+
+/** The variable a setting's value came from, or undefined when a flag gave it (or nothing did). */
+export function kafkaSettingSource(key: PropertyKey, env: NodeJS.ProcessEnv, flags: Partial<KafkaSettingsInput> = {}): string | undefined {
+  const variable = KAFKA_ENV_NAMES[key as keyof KafkaSettingsInput];
+  if (variable === undefined || flags[key as keyof KafkaSettingsInput] !== undefined || isUnsetEnvValue(env[variable])) return undefined;
+  return variable;
 }
 
 /** The kafkajs client configuration for the settings. */

@@ -15,13 +15,12 @@ export const RedisPrefixFlag = z.string().min(1).default('palisade:');
  * the commands that use Redis.
  */
 export async function redisSettingsFromFlags(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Promise<RedisSettings> {
-  const { RedisSettingsSchema, redisSettingsFromEnv } = await import('@palisade/baseliner/redis');
-  const parsed = RedisSettingsSchema.safeParse(
-    redisSettingsFromEnv(env, { url: flags['redisUrl'] as string | undefined, prefix: flags['redisPrefix'] as string | undefined }),
-  );
+  const { RedisSettingsSchema, redisSettingName, redisSettingsFromEnv } = await import('@palisade/baseliner/redis');
+  const given = { url: flags['redisUrl'] as string | undefined, prefix: flags['redisPrefix'] as string | undefined };
+  const parsed = RedisSettingsSchema.safeParse(redisSettingsFromEnv(env, given));
   if (!parsed.success) {
     const { path, message } = firstIssue(parsed.error);
-    throw new InputError(`--redis-${String(path[0] ?? 'url')}: ${message}`);
+    throw new InputError(`${redisSettingName(path[0] ?? 'url', env, given)}: ${message}`);
   }
   return Object.freeze(parsed.data);
 }
