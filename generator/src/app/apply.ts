@@ -41,12 +41,18 @@ export class ApplyRefusedError extends RefusedError {
 }
 
 /** The apply plan of a proposal against the live cluster, with the gates `apply` enforces. */
-export function planAgainstLive(proposal: Proposal, live: LiveCluster, gates: { readonly minWindowMs: number; readonly maxChanges?: number }): ApplyPlan {
+export function planAgainstLive(
+  proposal: Proposal,
+  live: LiveCluster,
+  gates: { readonly minWindowMs: number; readonly maxChanges?: number },
+  excludedNamespaces: readonly string[] = [],
+): ApplyPlan {
   return planApply({
     desired: proposal.policies,
     live: live.policies,
     state: live.state,
     ...(live.namespaces ? { namespaces: live.namespaces } : {}),
+    excludedNamespaces,
     gates: {
       minWindowMs: gates.minWindowMs,
       ...(gates.maxChanges !== undefined ? { maxChanges: gates.maxChanges } : {}),
@@ -63,10 +69,15 @@ export function planAgainstLive(proposal: Proposal, live: LiveCluster, gates: { 
 export async function applyProposal(config: ApplyConfig, deps: ApplyDependencies): Promise<ApplyOutcome> {
   const live = await readLive(deps.cluster, config);
   const proposal = await loadProposal(config.proposal, live.state, deps);
-  const plan = planAgainstLive(proposal, live, {
-    minWindowMs: config.proposal.synthesis.minWindowMs,
-    ...(config.maxChanges !== undefined ? { maxChanges: config.maxChanges } : {}),
-  });
+  const plan = planAgainstLive(
+    proposal,
+    live,
+    {
+      minWindowMs: config.proposal.synthesis.minWindowMs,
+      ...(config.maxChanges !== undefined ? { maxChanges: config.maxChanges } : {}),
+    },
+    config.proposal.synthesis.excludeNamespaces,
+  );
   if (plan.refusals.length > 0) throw new ApplyRefusedError(plan);
   const result = await runApplyPlan(plan, deps.cluster, { dryRun: config.dryRun });
   return { live, proposal, plan, result };

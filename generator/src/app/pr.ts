@@ -1,6 +1,7 @@
 import type { ClusterState } from '@palisade/collector';
 import type { ClusterReader } from '../cluster/cluster-api.js';
-import { applyConfiguration } from '../cluster/policy-manifest.js';
+import { excludedReason, isWritableNamespace } from '../cluster/apply-plan.js';
+import { applyConfiguration, policyKey } from '../cluster/policy-manifest.js';
 import { InputError } from '../errors.js';
 import type { GitRunner } from '../publish/git.js';
 import type { PullRequestApi } from '../publish/github.js';
@@ -51,6 +52,8 @@ export interface PrDependencies extends ProposalDependencies {
 export interface PrOutcome {
   readonly proposal: Proposal;
   readonly result: PublishResult;
+  /** Proposed policies left out: in a system or excluded namespace (rule 17), with why. */
+  readonly skipped: readonly { readonly key: string; readonly reason: string }[];
 }
 
 /**
@@ -63,7 +66,15 @@ export async function publishProposal(config: PrConfig, deps: PrDependencies): P
   const proposal = await loadProposal(config.proposal, state, deps);
   if (proposal.policies.length === 0 || proposal.baselineEdges === 0)
     throw new InputError('the proposal holds no policies (empty baseline): nothing to publish; collect flows first');
-  const policies = proposal.policies.map((entry) => applyConfiguration(entry.policy));
+  // Rule 17 binds what is published as it binds what is applied: a --proposed directory may hold
+  // a policy generate would never write (a deny-all in kube-system); it is left out, with a line.
+  const { excludeNamespaces } = config.proposal.synthesis;
+  const namespaceOf = (entry: Proposal['policies'][number]) => entry.policy.metadata?.namespace ?? 'default';
+  const skipped = proposal.policies
+    .filter((entry) => !isWritableNamespace(namespaceOf(entry), excludeNamespaces))
+    .map((entry) => ({ key: policyKey(entry.policy), reason: excludedReason(namespaceOf(entry)) }));
+  const policies = proposal.policies.filter((entry) => isWritableNamespace(namespaceOf(entry), excludeNamespaces)).map((entry) => applyConfiguration(entry.policy));
+  if (policies.length === 0) throw new InputError('every proposed policy is in a system or excluded namespace (rule 17): nothing to publish');
   const files = policies.map((policy) => ({ path: policyFilePath(policy.metadata?.namespace ?? 'default', policy.metadata?.name ?? ''), content: policyToYaml(policy) }));
   const result = await publishPolicies({
     git: deps.git,
@@ -76,7 +87,7 @@ export async function publishProposal(config: PrConfig, deps: PrDependencies): P
       return pullRequestBody({ diff, ...(proposal.report ? { report: proposal.report } : {}) });
     },
   });
-  return { proposal, result };
+  return { proposal, result, skipped };
 }
 
 /** The cluster state the proposal is built against: live, from a file, or none. */

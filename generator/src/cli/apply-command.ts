@@ -34,7 +34,8 @@ export function applyCommand(context: CommandContext): Command {
             'policies whose workload is gone are pruned. The whole set runs as a server-side dry run first; if any object\n' +
             'fails, nothing is applied. Policies already as proposed are not touched. Refuses (exit 4) an empty baseline,\n' +
             'workloads observed for less than --min-window, more than --max-changes changes, a same-named policy Palisade\n' +
-            'does not own, and fields owned by another field manager.',
+            'does not own, and fields owned by another field manager. Nothing is written in a system namespace or an\n' +
+            '--exclude-namespace: a proposed policy there is skipped with a line, a live one left alone.',
         ),
     ),
   )

@@ -5,7 +5,7 @@ import type { ApplyRunResult } from '../cluster/apply-run.js';
 
 /** The plan, one policy a line: action, key, why. */
 export function renderPlanText(plan: ApplyPlan, dryRun: boolean): string {
-  const verb = { create: 'create', update: 'update', unchanged: 'unchanged', prune: 'prune', keep: 'keep' } as const;
+  const verb = { create: 'create', update: 'update', unchanged: 'unchanged', prune: 'prune', keep: 'keep', skip: 'skip' } as const;
   const lines = plan.steps.map((step) => `${verb[step.action].padEnd(9)} ${step.key}: ${step.reason}`);
   for (const refusal of plan.refusals) lines.push(`refused   ${refusal.key ?? ''}${refusal.key ? ': ' : ''}${refusal.message}`);
   if (dryRun) lines.unshift('Dry run (server-side, nothing is written):');
@@ -28,7 +28,8 @@ function count(plan: ApplyPlan, action: string): number {
 }
 
 function summaryLine(plan: ApplyPlan, result: ApplyRunResult): string {
-  const counts = `${count(plan, 'create')} created, ${count(plan, 'update')} updated, ${count(plan, 'prune')} pruned, ${count(plan, 'unchanged')} unchanged`;
+  const skipped = count(plan, 'skip');
+  const counts = `${count(plan, 'create')} created, ${count(plan, 'update')} updated, ${count(plan, 'prune')} pruned, ${count(plan, 'unchanged')} unchanged${skipped > 0 ? `, ${skipped} skipped` : ''}`;
   if (!result.applied) return `Would apply: ${counts} (the server accepted every change in a dry run)`;
   return plan.changes === 0 ? `No change: ${counts}` : `Applied: ${counts}`;
 }

@@ -13,5 +13,7 @@ export function describePublish(result: PublishResult, target: PublishTarget): s
 
 /** What `pr` prints: the publish result as JSON, or one line. */
 export function renderPr(outcome: PrOutcome, options: { readonly output: 'text' | 'json'; readonly target: PublishTarget }): string {
-  return options.output === 'json' ? `${JSON.stringify(outcome.result, null, 2)}\n` : `${describePublish(outcome.result, options.target)}\n`;
+  if (options.output === 'json') return `${JSON.stringify({ ...outcome.result, skipped: outcome.skipped }, null, 2)}\n`;
+  const skips = outcome.skipped.map((entry) => `skip      ${entry.key}: ${entry.reason}\n`).join('');
+  return `${skips}${describePublish(outcome.result, options.target)}\n`;
 }

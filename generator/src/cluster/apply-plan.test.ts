@@ -112,3 +112,27 @@ describe('planApply', () => {
     expect(plan({ desired: [{ policy: policy('palisade-default-deny') }] }).refusals).toEqual([]);
   });
 });
+
+describe('planApply and the namespaces Palisade never writes to (rule 17, issue 11 item 5)', () => {
+  const inNamespace = (namespace: string, source: V1NetworkPolicy): V1NetworkPolicy => ({ ...source, metadata: { ...source.metadata, namespace } });
+
+  it('skips a desired policy in a system or an excluded namespace, with why, and leaves live ones there alone', () => {
+    const result = plan({
+      desired: [
+        { policy: inNamespace('kube-system', policy('palisade-default-deny')) },
+        { ...desired('palisade-db'), policy: inNamespace('payments', desired('palisade-db').policy) },
+        desired('palisade-web'),
+      ],
+      // A Palisade policy whose workload is gone, in an excluded namespace: not pruned either.
+      live: [live(inNamespace('payments', policy('palisade-old', { workload: 'Deployment/old' })))],
+      excludedNamespaces: ['payments'],
+    });
+    expect(result.refusals).toEqual([]);
+    expect(result.steps.map((step) => `${step.action} ${step.key}: ${step.reason}`)).toEqual([
+      'skip payments/palisade-db: payments is excluded (--exclude-namespace); Palisade writes no policy there',
+      'create shop/palisade-web: not in the cluster',
+      'skip kube-system/palisade-default-deny: kube-system is a system namespace; Palisade writes no policy there (rule 17)',
+    ]);
+    expect(result.changes).toBe(1);
+  });
+});

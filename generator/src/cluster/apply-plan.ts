@@ -1,5 +1,6 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { ClusterState } from '@palisade/collector';
+import { SYSTEM_NAMESPACES } from '../synthesis/synthesis-options.js';
 import { isPalisadeOwned, matchesLive, policyKey, policyWorkload } from './policy-manifest.js';
 
 /**
@@ -37,11 +38,17 @@ export interface ApplyPlanInput {
   readonly state: ClusterState;
   /** The namespaces read, or undefined when all were. */
   readonly namespaces?: readonly string[];
+  /**
+   * Namespaces Palisade never writes to (rule 17: the system namespaces and `--exclude-namespace`):
+   * a desired policy there is skipped with a line, a live one is left alone (never pruned).
+   * @default the system namespaces
+   */
+  readonly excludedNamespaces?: readonly string[];
   readonly gates: ApplyGates;
 }
 
 /** What happens to one policy. */
-export type ApplyAction = 'create' | 'update' | 'unchanged' | 'prune' | 'keep';
+export type ApplyAction = 'create' | 'update' | 'unchanged' | 'prune' | 'keep' | 'skip';
 
 /** One policy and what happens to it. */
 export interface ApplyStep {
@@ -85,6 +92,7 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
   const live = new Map(input.live.map((policy) => [policyKey(policy), policy]));
   const scope = input.namespaces === undefined ? undefined : new Set(input.namespaces);
   const steps: ApplyStep[] = [];
+  const excluded = new Set([...SYSTEM_NAMESPACES, ...(input.excludedNamespaces ?? [])]);
 
   if (input.gates.baselineEdges === 0 || input.desired.length === 0)
     refusals.push({
@@ -98,6 +106,10 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
     desiredKeys.add(key);
     const namespace = wanted.policy.metadata?.namespace ?? 'default';
     const phase = wanted.workload === undefined ? 'default-deny' : 'allow';
+    if (excluded.has(namespace)) {
+      steps.push({ action: 'skip', key, phase, policy: wanted.policy, reason: excludedReason(namespace) });
+      continue;
+    }
     if (!isPalisadeOwned(wanted.policy)) {
       refusals.push({ gate: 'not-labelled', key, message: `${key} lacks the label app.kubernetes.io/managed-by: palisade; Palisade applies only its own policies` });
       continue;
@@ -126,8 +138,9 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
 
   const existing = workloadIds(input.state);
   for (const [key, current] of live) {
-    if (desiredKeys.has(key) || !isPalisadeOwned(current)) continue;
     const namespace = current.metadata?.namespace ?? 'default';
+    // Nothing in an excluded namespace is written, a prune included.
+    if (desiredKeys.has(key) || !isPalisadeOwned(current) || excluded.has(namespace)) continue;
     const workload = policyWorkload(current);
     if (workload !== undefined && !existing.has(`${namespace}/${workload}`)) {
       steps.push({ action: 'prune', key, phase: 'prune', policy: current, live: current, reason: `its workload ${namespace}/${workload} is gone` });
@@ -149,6 +162,18 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
   if (maxChanges !== undefined && changes > maxChanges)
     refusals.push({ gate: 'max-changes', message: `${changes} policies would change, more than --max-changes ${maxChanges}; review with --dry-run and raise the limit` });
   return { steps, changes, refusals };
+}
+
+/** Why nothing is written in `namespace`. */
+export function excludedReason(namespace: string): string {
+  return SYSTEM_NAMESPACES.includes(namespace)
+    ? `${namespace} is a system namespace; Palisade writes no policy there (rule 17)`
+    : `${namespace} is excluded (--exclude-namespace); Palisade writes no policy there`;
+}
+
+/** Whether Palisade may write in `namespace`: not a system namespace, not one of `excluded`. */
+export function isWritableNamespace(namespace: string, excluded: readonly string[]): boolean {
+  return !SYSTEM_NAMESPACES.includes(namespace) && !excluded.includes(namespace);
 }
 
 function windowGate(wanted: DesiredPolicy, key: string, minWindowMs: number): Refusal | undefined {
@@ -186,7 +211,7 @@ export function policiesAfterApply(plan: ApplyPlan, live: readonly V1NetworkPoli
   const byKey = new Map(live.map((policy) => [policyKey(policy), policy]));
   for (const step of plan.steps) {
     if (step.action === 'prune') byKey.delete(step.key);
-    else if (step.action !== 'keep') byKey.set(step.key, step.policy);
+    else if (step.action !== 'keep' && step.action !== 'skip') byKey.set(step.key, step.policy);
   }
   return [...byKey.values()];
 }
