@@ -6,9 +6,18 @@ import type { EvaluationModel, EvaluationPod } from './policy-model.js';
 
 /**
  * Replaying the collector's {@link Flow} records through the evaluator: each flow endpoint becomes
- * an evaluator endpoint. A pod is found in the model by namespace and pod name, else by IP (within
- * its namespace when the flow says it), else through a pod of its workload; failing all that, it is
- * made up from the flow's own labels, so flows verify even without a cluster snapshot.
+ * an evaluator endpoint. The flow's own identity decides which pod it was, its address only
+ * confirms it:
+ *
+ * 1. the pod the flow names (namespace and pod name), when the model has it;
+ * 2. else the pod that holds the flow's address, but only when exactly one pod holds it and that
+ *    pod is of the flow's own identity (its namespace, its workload, and the labels the flow
+ *    carries). Addresses lie: Cilium's host/proxy address (10.244.0.148 in the bookinfo sample) is
+ *    carried by flows of several pods, so the first pod seen with it judged every later flow as
+ *    itself (ratings → productpage became productpage → productpage, and was denied);
+ * 3. else a pod of the flow's workload that carries the flow's labels (pods of one workload differ
+ *    during a rollout), or any pod of it when the flow carries no labels;
+ * 4. else a pod made up from the flow's own labels, so flows verify even without a cluster snapshot.
  */
 
 /** How a flow endpoint was mapped to the model. */
@@ -36,6 +45,39 @@ function podFromFlowLabels(model: EvaluationModel, endpoint: Endpoint, namespace
   }));
 }
 
+/** The one pod of the model that holds `ip`; undefined when none or several do. */
+function soleHolder(model: EvaluationModel, ip: string): EvaluationPod | undefined {
+  const holders = model.podsByIp.get(canonicalIp(ip));
+  return holders?.length === 1 ? holders[0] : undefined;
+}
+
+/** True when every label the flow carries is on the pod (the pod may carry more, e.g. `pod-template-hash`). */
+function carriesLabels(pod: EvaluationPod, labels: Readonly<Record<string, string>>): boolean {
+  for (const key in labels) if (pod.labels[key] !== labels[key]) return false;
+  return true;
+}
+
+/** True when the pod is what the flow says its endpoint is: namespace, workload, labels. */
+function isOfIdentity(pod: EvaluationPod, endpoint: Endpoint, namespace: string): boolean {
+  if (pod.namespace !== namespace) return false;
+  const workload = endpoint.workload;
+  if (workload !== undefined && (pod.workload?.kind !== workload.kind || pod.workload.name !== workload.name)) return false;
+  return endpoint.labels === undefined || carriesLabels(pod, endpoint.labels);
+}
+
+/**
+ * A pod of the workload standing for a flow endpoint: the first that carries the flow's labels
+ * (any pod when the flow has none); undefined when the model has no such pod. Remembered per
+ * workload and label set, since millions of flows ask the same few questions.
+ */
+function podOfWorkload(model: EvaluationModel, workload: string, labels: Readonly<Record<string, string>> | undefined): EvaluationPod | undefined {
+  const pods = model.podsByWorkload.get(workload);
+  const first = pods?.[0];
+  if (pods === undefined || first === undefined) return undefined;
+  if (labels === undefined || carriesLabels(first, labels)) return first;
+  return model.memo.podOfWorkload(`${workload}\u0000${JSON.stringify(labels)}`, () => pods.find((pod) => carriesLabels(pod, labels)));
+}
+
 /**
  * Maps one flow endpoint: `pod` → a pod of the model (or one made from the flow's labels); `host`
  * → the local node (the node of the pod at the other end); `node` → another node, known by name
@@ -52,14 +94,11 @@ export function endpointFromFlow(model: EvaluationModel, endpoint: Endpoint): Re
         if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-name' };
       }
       if (ip !== undefined) {
-        const pod = model.podsByIp.get(canonicalIp(ip))?.find((candidate) => candidate.namespace === namespace);
-        if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-ip' };
+        const pod = soleHolder(model, ip);
+        if (pod !== undefined && isOfIdentity(pod, endpoint, namespace)) return { endpoint: { kind: 'pod', pod, ip }, resolution: 'pod-ip' };
       }
-      // A named pod missing from the snapshot is best described by its own labels from the flow;
-      // a workload-only endpoint (pod name not logged) by a pod of that workload.
-      const preferFlowLabels = endpoint.pod !== undefined && endpoint.labels !== undefined;
-      if (endpoint.workload !== undefined && !preferFlowLabels) {
-        const pod = model.podsByWorkload.get(workloadId(namespace, endpoint.workload))?.[0];
+      if (endpoint.workload !== undefined) {
+        const pod = podOfWorkload(model, workloadId(namespace, endpoint.workload), endpoint.labels);
         if (pod !== undefined) return { endpoint: { kind: 'pod', pod, ...(ip === undefined ? {} : { ip }) }, resolution: 'workload' };
       }
       const pod = podFromFlowLabels(model, endpoint, namespace);
@@ -88,27 +127,46 @@ export function evaluateFlow(model: EvaluationModel, flow: Flow): Decision {
 
 /**
  * Pods as the flows show them, one per `namespace/pod` (or per workload when the pod name is not
- * logged), for building a model without a cluster snapshot. Container ports are not in flow logs,
- * so named ports match nothing against these pods.
+ * logged), for building a model without a cluster snapshot. Each carries the addresses its flows
+ * used, except addresses that flows also show for another workload or for a node: those belong to
+ * no one pod (Cilium's host/proxy address, a node address, a reused IP), so they must not decide
+ * whose a later flow was. Container ports are not in flow logs, so named ports match nothing
+ * against these pods.
  */
 export function podsFromFlows(flows: Iterable<Flow>): EvaluationPod[] {
-  const pods = new Map<string, EvaluationPod>();
+  const pods = new Map<string, Omit<EvaluationPod, 'ips'> & { ips: Set<string> }>();
+  // Canonical address → the one identity seen with it, or null once a second one is.
+  const holders = new Map<string, string | null>();
+  const seen = (ip: string, identity: string): void => {
+    const known = holders.get(ip);
+    if (known === undefined) holders.set(ip, identity);
+    else if (known !== null && known !== identity) holders.set(ip, null);
+  };
   for (const flow of flows) {
     for (const endpoint of [flow.source, flow.destination]) {
-      if (endpoint.kind !== 'pod' || endpoint.namespace === undefined || endpoint.workload === undefined) continue;
+      const ip = endpoint.ip === undefined ? undefined : canonicalIp(endpoint.ip);
+      if (endpoint.kind !== 'pod' || endpoint.namespace === undefined || endpoint.workload === undefined) {
+        if (ip !== undefined) seen(ip, endpoint.kind);
+        continue;
+      }
+      if (ip !== undefined) seen(ip, workloadId(endpoint.namespace, endpoint.workload));
       const name = endpoint.pod ?? endpoint.workload.name;
       const key = `${endpoint.namespace}/${name}`;
-      if (pods.has(key)) continue;
+      const known = pods.get(key);
+      if (known !== undefined) {
+        if (ip !== undefined) known.ips.add(ip);
+        continue;
+      }
       pods.set(key, {
         namespace: endpoint.namespace,
         name,
         labels: endpoint.labels ?? {},
-        ips: endpoint.ip === undefined ? [] : [endpoint.ip],
+        ips: new Set(ip === undefined ? [] : [ip]),
         ...(endpoint.node === undefined ? {} : { node: endpoint.node }),
         workload: endpoint.workload,
         containerPorts: [],
       });
     }
   }
-  return [...pods.values()];
+  return [...pods.values()].map((pod) => ({ ...pod, ips: [...pod.ips].filter((ip) => holders.get(ip) !== null) }));
 }

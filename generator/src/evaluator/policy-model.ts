@@ -139,6 +139,7 @@ const IP_CACHE_LIMIT = 200_000;
 export class EvaluationMemo {
   readonly #selections = new WeakMap<EvaluationPod, SelectingPolicies>();
   readonly #syntheticPods = new Map<string, EvaluationPod>();
+  readonly #podsOfWorkload = new Map<string, EvaluationPod | null>();
   readonly #podIps: WeakMap<EvaluationPod, readonly ParsedIp[]>;
   readonly #addresses: Map<string, ParsedIp | null>;
 
@@ -196,6 +197,19 @@ export class EvaluationMemo {
       this.#syntheticPods.set(key, pod);
     }
     return pod;
+  }
+
+  /**
+   * The pod of a workload that stands for one flow identity (`key`: workload and labels), found by
+   * `find` the first time; undefined when the workload has no pod of that identity.
+   */
+  podOfWorkload(key: string, find: () => EvaluationPod | undefined): EvaluationPod | undefined {
+    let pod = this.#podsOfWorkload.get(key);
+    if (pod === undefined) {
+      pod = find() ?? null;
+      this.#podsOfWorkload.set(key, pod);
+    }
+    return pod ?? undefined;
   }
 
   /** The made-up pods so far, read-only. */

@@ -75,6 +75,51 @@ describe('endpointFromFlow', () => {
     expect([resolved.resolution, text]).toEqual([resolution, described]);
   });
 
+  describe("the flow's own identity wins over its address (issue 11 item 11)", () => {
+    // 10.0.0.3 is api-1's address; flows of the worker carry it too (a shared proxy address).
+    const workerWithApiAddress: Endpoint = { kind: 'pod', namespace: 'shop', ip: '10.0.0.3', labels: { app: 'worker' }, workload: { kind: 'Deployment', name: 'worker' } };
+    it('an address held by a pod of another workload does not decide', () => {
+      const resolved = endpointFromFlow(model, workerWithApiAddress);
+      expect(resolved.resolution).toBe('workload');
+      expect(resolved.endpoint.kind === 'pod' && resolved.endpoint.pod.name).toBe('worker-1');
+    });
+
+    it('an address held by several pods does not decide, even of the same workload', () => {
+      const twins = createEvaluationModel({ namespaces: NAMESPACES, pods: [...PODS, { ...WEB1, name: 'web-3', labels: { app: 'web', track: 'canary' } }], policies: [] });
+      const resolved = endpointFromFlow(twins, { kind: 'pod', namespace: 'shop', ip: '10.0.0.1', labels: { app: 'web', track: 'canary' }, workload: { kind: 'Deployment', name: 'web' } });
+      expect([resolved.resolution, resolved.endpoint.kind === 'pod' && resolved.endpoint.pod.name]).toEqual(['workload', 'web-3']);
+    });
+
+    it('an address of the same workload whose labels the flow contradicts does not decide (a rollout)', () => {
+      const rollout = createEvaluationModel({ namespaces: NAMESPACES, pods: [...PODS, { ...WEB1, name: 'web-9', ips: ['10.0.0.9'], labels: { app: 'web', version: 'v2' } }], policies: [] });
+      const resolved = endpointFromFlow(rollout, { kind: 'pod', namespace: 'shop', ip: '10.0.0.1', labels: { app: 'web', version: 'v2' }, workload: { kind: 'Deployment', name: 'web' } });
+      expect([resolved.resolution, resolved.endpoint.kind === 'pod' && resolved.endpoint.pod.name]).toEqual(['workload', 'web-9']);
+    });
+
+    it('a workload pod without the flow labels gives way to the flow labels', () => {
+      const resolved = endpointFromFlow(model, { kind: 'pod', namespace: 'shop', labels: { app: 'api', version: 'v9' }, workload: { kind: 'Deployment', name: 'api' } });
+      expect(resolved.resolution).toBe('flow-labels');
+      expect(resolved.endpoint.kind === 'pod' && resolved.endpoint.pod.labels).toEqual({ app: 'api', version: 'v9' });
+    });
+
+    it('stand-ins from flows keep no address that flows show for another workload or a node', () => {
+      const shared = '10.0.9.9';
+      const apiCallsPg = flow({ ...podEnd(API, false), ip: shared }, podEnd(PG), 'TCP', 5432);
+      const workerCallsWeb = flow({ ...podEnd(WORKER, false), ip: shared }, podEnd(WEB1), 'TCP', 8080);
+      const probe = flow({ kind: 'host', ip: '10.0.0.4' }, podEnd(WORKER, false), 'TCP', 9000);
+      const pods = podsFromFlows([apiCallsPg, workerCallsWeb, probe]);
+      expect(pods.map((pod) => [pod.name, pod.ips])).toEqual([
+        ['api', []],
+        ['pg-1', ['10.0.1.1']],
+        ['worker', []],
+        ['web-1', ['10.0.0.1']],
+      ]);
+      const standIns = createEvaluationModel({ namespaces: NAMESPACES, pods, policies: [] });
+      const resolved = endpointFromFlow(standIns, workerCallsWeb.source);
+      expect(resolved.endpoint.kind === 'pod' && resolved.endpoint.pod.name).toBe('worker');
+    });
+  });
+
   it('reuses one made-up pod per identity', () => {
     const model = createEvaluationModel({ namespaces: NAMESPACES, pods: PODS, policies: [] });
     const endpoint: Endpoint = { kind: 'pod', namespace: 'shop', pod: 'new-1', labels: { app: 'new' }, workload: { kind: 'Deployment', name: 'new' } };
