@@ -31,7 +31,8 @@ export function applyCommand(context: CommandContext): Command {
         .description(
           'Reads the live cluster, builds the proposal against it, and server-side applies it with field manager palisade:\n' +
             'only policies labelled app.kubernetes.io/managed-by: palisade, allow policies before default-deny, and Palisade\n' +
-            'policies whose workload is gone are pruned. The whole set runs as a server-side dry run first; if any object\n' +
+            'policies whose workload is gone are pruned (only those Palisade\'s field manager wrote: a copied label never\n' +
+            'makes a policy Palisade\'s). The whole set runs as a server-side dry run first; if any object\n' +
             'fails, nothing is applied. Policies already as proposed are not touched. Refuses (exit 4) an empty baseline,\n' +
             'workloads observed for less than --min-window, more than --max-changes changes, a same-named policy Palisade\n' +
             'does not own, and fields owned by another field manager. Nothing is written in a system namespace or an\n' +

@@ -38,7 +38,7 @@ function desired(name: string, options: { hours?: number; workload?: string; por
 /** A live copy as the API server returns it: server fields, defaulted protocol, manifest `from`. */
 function live(source: V1NetworkPolicy): V1NetworkPolicy {
   const copy = JSON.parse(JSON.stringify(source)) as V1NetworkPolicy & { spec: { ingress: Record<string, unknown>[] } };
-  copy.metadata = { ...copy.metadata, resourceVersion: '42', uid: 'u-1', managedFields: [] };
+  copy.metadata = { ...copy.metadata, resourceVersion: '42', uid: 'u-1', managedFields: [{ manager: 'palisade', operation: 'Apply' }] };
   copy.spec.ingress = copy.spec.ingress.map(({ _from, ports }) => ({ from: _from, ports: (ports as object[]).map((port) => ({ protocol: 'TCP', ...port })) }));
   return copy;
 }
@@ -134,5 +134,31 @@ describe('planApply and the namespaces Palisade never writes to (rule 17, issue 
       'skip kube-system/palisade-default-deny: kube-system is a system namespace; Palisade writes no policy there (rule 17)',
     ]);
     expect(result.changes).toBe(1);
+  });
+});
+
+describe('planApply and who wrote a live policy (issue 11 items 9 and 27)', () => {
+  const writtenBy = (manager: string, source: V1NetworkPolicy): V1NetworkPolicy => ({ ...source, metadata: { ...source.metadata, managedFields: [{ manager, operation: 'Update' }] } });
+
+  it('never prunes a labelled policy another field manager wrote, and never takes one over', () => {
+    const result = plan({
+      desired: [desired('palisade-db')],
+      live: [writtenBy('kubectl-create', live(policy('palisade-db', { workload: 'Deployment/db' }))), writtenBy('kubectl-create', live(policy('palisade-gone', { workload: 'Deployment/gone' })))],
+    });
+    expect(result.steps.map((step) => `${step.action} ${step.key}: ${step.reason}`)).toEqual([
+      'keep shop/palisade-gone: not written by Palisade (field managers: kubectl-create), so never pruned',
+    ]);
+    expect(result.refusals.map((refusal) => refusal.gate)).toEqual(['not-owned']);
+    expect(result.refusals[0]?.message).toMatch(/^shop\/palisade-db exists with Palisade's label but was not written by Palisade \(field managers: kubectl-create\)/);
+  });
+
+  it('says why it keeps a Palisade policy that names no workload: a default deny, or not one', () => {
+    const copied = live(policy('copied-exception'));
+    const defaultDeny: V1NetworkPolicy = { ...copied, metadata: { ...copied.metadata, name: 'palisade-default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] } };
+    const result = plan({ desired: [desired('palisade-db')], live: [copied, defaultDeny] });
+    expect(result.steps.filter((step) => step.action === 'keep').map((step) => `${step.key}: ${step.reason}`)).toEqual([
+      'shop/copied-exception: not proposed any more, and it names no workload (no palisade.io/workload annotation), so Palisade cannot tell whether it is still needed and never prunes it',
+      'shop/palisade-default-deny: not proposed any more; a default-deny is never pruned by itself',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { ClusterState } from '@palisade/collector';
 import { SYSTEM_NAMESPACES } from '../synthesis/synthesis-options.js';
-import { isPalisadeOwned, matchesLive, policyKey, policyWorkload } from './policy-manifest.js';
+import { carriesPalisadeLabel, fieldManagers, isWrittenByPalisade, matchesLive, policyKey, policyWorkload } from './policy-manifest.js';
 
 /**
  * What `palisade apply` will do, decided by a pure function over the desired policies, the live
@@ -110,7 +110,7 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
       steps.push({ action: 'skip', key, phase, policy: wanted.policy, reason: excludedReason(namespace) });
       continue;
     }
-    if (!isPalisadeOwned(wanted.policy)) {
+    if (!carriesPalisadeLabel(wanted.policy)) {
       refusals.push({ gate: 'not-labelled', key, message: `${key} lacks the label app.kubernetes.io/managed-by: palisade; Palisade applies only its own policies` });
       continue;
     }
@@ -123,11 +123,17 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
     const current = live.get(key);
     if (current === undefined) {
       steps.push({ action: 'create', key, phase, policy: wanted.policy, reason: 'not in the cluster' });
-    } else if (!isPalisadeOwned(current)) {
+    } else if (!carriesPalisadeLabel(current)) {
       refusals.push({
         gate: 'not-owned',
         key,
         message: `${key} exists and is not Palisade's (no label app.kubernetes.io/managed-by: palisade); rename or delete it, Palisade never takes over a policy it did not create`,
+      });
+    } else if (!isWrittenByPalisade(current)) {
+      refusals.push({
+        gate: 'not-owned',
+        key,
+        message: `${key} exists with Palisade's label but was not written by Palisade (field managers: ${fieldManagers(current)}); delete it or rename it, Palisade never takes over a policy it did not create`,
       });
     } else if (matchesLive(wanted.policy, current)) {
       steps.push({ action: 'unchanged', key, phase, policy: wanted.policy, live: current, reason: 'the cluster already has it' });
@@ -140,9 +146,12 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
   for (const [key, current] of live) {
     const namespace = current.metadata?.namespace ?? 'default';
     // Nothing in an excluded namespace is written, a prune included.
-    if (desiredKeys.has(key) || !isPalisadeOwned(current) || excluded.has(namespace)) continue;
+    if (desiredKeys.has(key) || !carriesPalisadeLabel(current) || excluded.has(namespace)) continue;
     const workload = policyWorkload(current);
-    if (workload !== undefined && !existing.has(`${namespace}/${workload}`)) {
+    if (!isWrittenByPalisade(current)) {
+      // The label and annotation may be copied (kubectl, a chart): only Palisade's field manager proves it wrote the policy.
+      steps.push({ action: 'keep', key, phase: workload === undefined ? 'default-deny' : 'allow', policy: current, live: current, reason: `not written by Palisade (field managers: ${fieldManagers(current)}), so never pruned` });
+    } else if (workload !== undefined && !existing.has(`${namespace}/${workload}`)) {
       steps.push({ action: 'prune', key, phase: 'prune', policy: current, live: current, reason: `its workload ${namespace}/${workload} is gone` });
     } else {
       steps.push({
@@ -151,7 +160,7 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
         phase: workload === undefined ? 'default-deny' : 'allow',
         policy: current,
         live: current,
-        reason: workload === undefined ? 'not proposed any more; a default-deny is never pruned by itself' : `not proposed any more, but ${namespace}/${workload} still exists`,
+        reason: keepReason(current, namespace, workload),
       });
     }
   }
@@ -162,6 +171,21 @@ export function planApply(input: ApplyPlanInput): ApplyPlan {
   if (maxChanges !== undefined && changes > maxChanges)
     refusals.push({ gate: 'max-changes', message: `${changes} policies would change, more than --max-changes ${maxChanges}; review with --dry-run and raise the limit` });
   return { steps, changes, refusals };
+}
+
+/** Why a Palisade policy that is not proposed any more stays. */
+function keepReason(current: V1NetworkPolicy, namespace: string, workload: string | undefined): string {
+  if (workload !== undefined) return `not proposed any more, but ${namespace}/${workload} still exists`;
+  if (isDefaultDeny(current)) return 'not proposed any more; a default-deny is never pruned by itself';
+  return 'not proposed any more, and it names no workload (no palisade.io/workload annotation), so Palisade cannot tell whether it is still needed and never prunes it';
+}
+
+/** A default deny as Palisade writes one (rule 18): every pod of the namespace, both directions isolated, no rule. */
+function isDefaultDeny(policy: V1NetworkPolicy): boolean {
+  const spec = policy.spec;
+  const selectsAll = Object.keys(spec?.podSelector?.matchLabels ?? {}).length === 0 && (spec?.podSelector?.matchExpressions ?? []).length === 0;
+  const types = [...(spec?.policyTypes ?? [])].sort().join(',');
+  return selectsAll && types === 'Egress,Ingress' && (spec?.ingress ?? []).length === 0 && (spec?.egress ?? []).length === 0;
 }
 
 /** Why nothing is written in `namespace`. */

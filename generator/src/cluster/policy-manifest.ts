@@ -4,6 +4,7 @@ import type { ManifestIngressRule } from '../evaluator/ingress-peers.js';
 import { ingressPeers } from '../evaluator/ingress-peers.js';
 import { policyKey } from '../evaluator/policy-model.js';
 import { MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from '../synthesis/policy-synthesis.js';
+import { FIELD_MANAGER } from './cluster-api.js';
 
 /**
  * What Palisade sends and compares for one of its NetworkPolicies. Server-side apply makes the field
@@ -14,9 +15,29 @@ import { MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from '../synthesis/policy-synth
 
 const MANAGED_BY_KEY = Object.keys(MANAGED_BY_LABEL)[0] as keyof typeof MANAGED_BY_LABEL;
 
-/** Whether a policy carries `app.kubernetes.io/managed-by: palisade`. */
-export function isPalisadeOwned(policy: V1NetworkPolicy): boolean {
+/** Whether a policy carries `app.kubernetes.io/managed-by: palisade` (what Palisade puts on every policy it proposes). */
+export function carriesPalisadeLabel(policy: V1NetworkPolicy): boolean {
   return policy.metadata?.labels?.[MANAGED_BY_KEY] === MANAGED_BY_LABEL[MANAGED_BY_KEY];
+}
+
+/**
+ * Whether Palisade wrote a live policy: its field manager applied it (managedFields, which the API
+ * server keeps and no client can forge for another manager's writes). Anyone can copy a label and an
+ * annotation, so they alone never make a policy Palisade's to update or prune.
+ */
+export function isWrittenByPalisade(policy: V1NetworkPolicy): boolean {
+  return (policy.metadata?.managedFields ?? []).some((entry) => entry.manager === FIELD_MANAGER && entry.operation === 'Apply');
+}
+
+/** Whether a live policy is Palisade's: its label, and written by its field manager. */
+export function isPalisadeOwned(policy: V1NetworkPolicy): boolean {
+  return carriesPalisadeLabel(policy) && isWrittenByPalisade(policy);
+}
+
+/** The field managers of a live policy, for messages (`kubectl-create, helm`). */
+export function fieldManagers(policy: V1NetworkPolicy): string {
+  const managers = [...new Set((policy.metadata?.managedFields ?? []).map((entry) => entry.manager ?? '(unnamed)'))];
+  return managers.length > 0 ? managers.join(', ') : 'none recorded';
 }
 
 /** The `Kind/name` of the workload a Palisade policy is for (undefined for a default-deny). */

@@ -44,16 +44,20 @@ describe('palisade apply (real kube-apiserver)', () => {
     expect(second.stdout).toMatch(/No change: 0 created, 0 updated, 0 pruned, 2 unchanged/);
     expect(versions(await policies(shop.namespace))).toEqual(versions(applied));
 
-    // A policy of Palisade's for a workload that no longer exists is pruned; hand-written ones stay.
+    // A policy Palisade wrote (its field manager) for a workload that no longer exists is pruned;
+    // hand-written ones stay.
     const orphan: V1NetworkPolicy = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
       metadata: {
         name: 'palisade-old-api',
+        namespace: shop.namespace,
         labels: { 'app.kubernetes.io/managed-by': 'palisade' },
         annotations: { 'palisade.io/workload': 'Deployment/old-api' },
       },
       spec: { podSelector: { matchLabels: { app: 'old-api' } }, policyTypes: ['Ingress'] },
     };
-    await networking.createNamespacedNetworkPolicy({ namespace: shop.namespace, body: orphan });
+    await KubernetesObjectApi.makeApiClient(kubeConfig).patch<V1NetworkPolicy>(orphan, undefined, undefined, 'palisade', false, PatchStrategy.ServerSideApply);
     await networking.createNamespacedNetworkPolicy({
       namespace: shop.namespace,
       body: { metadata: { name: 'hand-written' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
@@ -85,20 +89,16 @@ describe('palisade apply (real kube-apiserver)', () => {
   it('stops with exit 4 when another field manager owns the fields, never forcing, and applies nothing', async () => {
     const shop = await createShop(kubeConfig, onTestFinished);
     const flows = await shop.writeFlows(48);
-    // Someone else server-side applied Palisade's policy with other rules (kubectl apply --server-side).
-    await KubernetesObjectApi.makeApiClient(kubeConfig).patch<V1NetworkPolicy>(
-      {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: { name: 'palisade-db', namespace: shop.namespace, labels: { 'app.kubernetes.io/managed-by': 'palisade' } },
-        spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port: 9999 }] }] },
-      },
-      undefined,
-      undefined,
-      'kubectl',
-      false,
-      PatchStrategy.ServerSideApply,
-    );
+    // Palisade wrote its policy, then someone else took over its rules (kubectl apply --server-side --force-conflicts).
+    const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+    const manifest = (port: number): V1NetworkPolicy => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'palisade-db', namespace: shop.namespace, labels: { 'app.kubernetes.io/managed-by': 'palisade' } },
+      spec: { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ protocol: 'TCP', port }] }] },
+    });
+    await objects.patch<V1NetworkPolicy>(manifest(5432), undefined, undefined, 'palisade', false, PatchStrategy.ServerSideApply);
+    await objects.patch<V1NetworkPolicy>(manifest(9999), undefined, undefined, 'kubectl', true, PatchStrategy.ServerSideApply);
     const before = versions(await policies(shop.namespace));
     const run = await palisade(['apply', '--kubeconfig', kubeconfigPath(), '--namespace', shop.namespace, '--flows', flows]);
     expect(run.code).toBe(4);
