@@ -32,6 +32,7 @@ export * from './adapters/format-detectors.js';
 export * from './adapters/format-detect.js';
 export * from './pipeline/records.js';
 export * from './pipeline/flow-stream.js';
+export * from './pipeline/record-times.js';
 export * from './pipeline/ingest-report.js';
 export * from './sinks/sink.js';
 export * from './sinks/memory-sink.js';

@@ -4,6 +4,7 @@ import { detectFormat, type IngestFormat } from '../adapters/format-detect.js';
 import { createAdapterFor, type AdapterFactoryOptions } from '../adapters/format-detectors.js';
 import type { IdentityResolver } from '../identity/identity-resolver.js';
 import type { AdapterOutcome, DeadLetter, RecordOrigin, StreamEvent } from './records.js';
+import { RecordTimes, type RecordTimeCheck } from './record-times.js';
 
 /**
  * The adapters stage of the one pipeline: lines → the adapter of their format → events. The
@@ -30,6 +31,11 @@ export interface FlowStreamOptions {
   readonly detect?: (line: string) => FlowFormat | undefined;
   /** @default {@link defaultAdapterFactory} */
   readonly adapterFor?: AdapterFactory;
+  /**
+   * Which flow times are believable (record-times.ts): a flow dated outside them becomes a dead
+   * letter. @default {@link DEFAULT_RECORD_TIME_LIMITS} against `Date.now`
+   */
+  readonly recordTimes?: RecordTimeCheck;
 }
 
 /** Every adapter (Hubble, Calico, AWS VPC CNI, Antrea, NetObserv) made with `options`, sharing the resolver. */
@@ -48,12 +54,14 @@ export class FlowStream {
   private readonly format: IngestFormat;
   private readonly detect: (line: string) => FlowFormat | undefined;
   private readonly adapterFor: AdapterFactory;
+  private readonly times: RecordTimes;
   private finished = false;
 
   constructor(private readonly options: FlowStreamOptions = {}) {
     this.format = options.format ?? 'auto';
     this.detect = options.detect ?? detectFormat;
     this.adapterFor = options.adapterFor ?? defaultAdapterFactory;
+    this.times = new RecordTimes(options.recordTimes);
   }
 
   /**
@@ -79,7 +87,7 @@ export class FlowStream {
       // An adapter bug must not stop the stream: the record is set aside with the error.
       return { format, events: [{ kind: 'dead-letter', letter: deadLetter(origin, `adapter failed: ${(error as Error).message}`, record, format) }] };
     }
-    return { format, events: outcomes.map((outcome) => toEvent(outcome, origin, record, format)) };
+    return { format, events: outcomes.map((outcome) => toEvent(outcome, origin, record, format, this.times)) };
   }
 
   /** End of input: settles the records every adapter held back. */
@@ -88,7 +96,7 @@ export class FlowStream {
     this.finished = true;
     const events: StreamEvent[] = [];
     for (const [format, adapter] of this.adapters)
-      for (const outcome of adapter.finish()) events.push(toEvent(outcome, outcome.origin ?? { source: '', line: 0 }, undefined, format));
+      for (const outcome of adapter.finish()) events.push(toEvent(outcome, outcome.origin ?? { source: '', line: 0 }, undefined, format, this.times));
     return events;
   }
 
@@ -102,12 +110,16 @@ export class FlowStream {
   }
 }
 
-function toEvent(outcome: AdapterOutcome, pushed: RecordOrigin, record: string | undefined, format: FlowFormat): StreamEvent {
+function toEvent(outcome: AdapterOutcome, pushed: RecordOrigin, record: string | undefined, format: FlowFormat, times: RecordTimes): StreamEvent {
   // An outcome that names its own origin belongs to a record held back earlier, not to this line.
   const origin = outcome.origin ?? pushed;
   switch (outcome.kind) {
-    case 'flow':
+    case 'flow': {
+      // Every format's times pass this one check, whatever its adapter parsed them from.
+      const unbelievable = times.reason(outcome.flow.time);
+      if (unbelievable !== undefined) return { kind: 'dead-letter', letter: deadLetter(origin, unbelievable, outcome.origin === undefined ? record : undefined, format) };
       return { kind: 'flow', flow: outcome.flow, format, origin };
+    }
     case 'dead-letter':
       // A record held back and settled later is no longer at hand: its letter has no raw line.
       return { kind: 'dead-letter', letter: deadLetter(origin, outcome.reason, outcome.origin === undefined ? record : undefined, format) };

@@ -6,6 +6,7 @@ import { resolverFor } from '../identity/identity-resolver.js';
 import { adapterFactory, FlowStream } from '../pipeline/flow-stream.js';
 import { IngestAccount, type IngestAccountOptions, type IngestResult } from '../pipeline/ingest-report.js';
 import type { SourceLine } from '../pipeline/records.js';
+import type { RecordTimeCheck } from '../pipeline/record-times.js';
 import { MemoryFlowSink } from '../sinks/memory-sink.js';
 import { StreamSource, type LineSource } from '../sources/stream-source.js';
 import { deliverEvents, pumpRecords, readChunk, type PumpObserver } from './record-pump.js';
@@ -29,6 +30,8 @@ export interface IngestOptions extends IngestAccountOptions {
   readonly clusterState?: ClusterState;
   /** Further Hubble adapter options (connection table bounds, hold-back). */
   readonly hubble?: Omit<HubbleAdapterOptions, 'clusterState' | 'resolver'>;
+  /** Which record times are believable, and the clock of the run. @default 5 minutes ahead, 3650 days back, `Date.now` */
+  readonly recordTimes?: RecordTimeCheck;
 }
 
 /** Options of {@link ingest}: the pipeline options plus the stream `-` stands for. */
@@ -47,7 +50,7 @@ interface EmbeddedRun {
 
 function embeddedRun(options: IngestOptions): EmbeddedRun {
   const resolver = resolverFor({ clusterState: options.clusterState });
-  const stream = new FlowStream({ format: options.format ?? 'auto', ...(resolver ? { resolver } : {}), adapterFor: adapterFactory(options.hubble) });
+  const stream = new FlowStream({ format: options.format ?? 'auto', ...(resolver ? { resolver } : {}), adapterFor: adapterFactory({ ...options.hubble, ...(options.recordTimes?.clock ? { clock: options.recordTimes.clock } : {}) }), ...(options.recordTimes ? { recordTimes: options.recordTimes } : {}) });
   const account = new IngestAccount(options);
   const observer: PumpObserver = { record: (format) => account.record(format), events: (events) => account.events(events) };
   return { stream, sink: new MemoryFlowSink(), account, observer };

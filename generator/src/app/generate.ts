@@ -46,7 +46,13 @@ export async function generatePolicies(config: GenerateConfig, deps: ProposalDep
   const cluster = await readClusterFileIfGiven(config.cluster);
   const source: BaselineSource = config.redis
     ? { kind: 'redis', settings: config.redis }
-    : { kind: 'flows', flows: config.flows, format: config.format, ...(config.deadLetter ? { deadLetter: config.deadLetter } : {}) };
+    : {
+        kind: 'flows',
+        flows: config.flows,
+        format: config.format,
+        ...(config.deadLetter ? { deadLetter: config.deadLetter } : {}),
+        ...(config.recordTimes ? { recordTimes: config.recordTimes } : {}),
+      };
   const { result, report } = await synthesiseProposal(
     { source, synthesis: config.synthesis, ...(cluster ? { cluster } : {}), ...(config.cluster ? { clusterFile: config.cluster } : {}) },
     deps,

@@ -1,7 +1,7 @@
 import type { Baseline, BaselineStore } from '@palisade/baseliner';
 import type { RedisSettings } from '@palisade/baseliner/redis';
 import { foldFlows, MemoryBaselineStore } from '@palisade/baseliner';
-import type { ClusterState, Flow, IngestFormat } from '@palisade/collector';
+import type { ClusterState, Flow, IngestFormat, RecordTimeLimits } from '@palisade/collector';
 import type { DesiredPolicy } from '../cluster/apply-plan.js';
 import type { GenerateReport, InputSummary } from '../render/generate-report.js';
 import { buildGenerateReport } from '../render/generate-report.js';
@@ -22,7 +22,7 @@ import { withRedisStore } from './redis-store.js';
 
 /** Where a baseline comes from, validated. */
 export type BaselineSource =
-  | { readonly kind: 'flows'; readonly flows: readonly string[]; readonly format: IngestFormat; readonly deadLetter?: string }
+  | { readonly kind: 'flows'; readonly flows: readonly string[]; readonly format: IngestFormat; readonly deadLetter?: string; readonly recordTimes?: RecordTimeLimits }
   | { readonly kind: 'redis'; readonly settings: RedisSettings };
 
 /** One of the three sources of a proposal, validated. */
@@ -64,6 +64,8 @@ export interface ProposalDependencies {
   readonly io: CliIo;
   /** Runs an action with the Redis baseline store open. @default the baseliner's Redis store */
   readonly withBaselineStore?: <T>(settings: RedisSettings, action: (store: BaselineStore) => Promise<T>) => Promise<T>;
+  /** The time of the run, which record times are checked against. @default Date.now */
+  readonly clock?: () => number;
 }
 
 /**
@@ -75,7 +77,12 @@ export async function readBaseline(source: BaselineSource, cluster: ClusterState
     const baseline = await (deps.withBaselineStore ?? withRedisStore)(source.settings, (store) => store.read());
     return { baseline, input: redisInput(redactedUrl(source.settings.url), source.settings.prefix, baseline), flows: [] };
   }
-  const ingested = await readFlowInput({ flows: source.flows, format: source.format, ...(source.deadLetter ? { deadLetter: source.deadLetter } : {}) }, cluster, deps.io);
+  const ingested = await readFlowInput(
+    { flows: source.flows, format: source.format, ...(source.deadLetter ? { deadLetter: source.deadLetter } : {}), ...(source.recordTimes ? { recordTimes: source.recordTimes } : {}) },
+    cluster,
+    deps.io,
+    deps.clock,
+  );
   const folded = foldFlows(ingested.flows);
   const store = new MemoryBaselineStore();
   await store.merge(folded.baseline);

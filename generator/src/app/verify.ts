@@ -19,10 +19,10 @@ export interface VerifyConfig extends FlowInputConfig {
  * policies in force and finds the flows they would deny, grouped by edge, with the denying side.
  * The flows' own verdicts are ignored: the question is what these policies would do.
  */
-export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo }): Promise<VerifyResult> {
+export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo; readonly clock?: () => number }): Promise<VerifyResult> {
   const policies = (await loadNetworkPolicies(config.policies)).map((loaded) => loaded.policy);
   const cluster = await readClusterFileIfGiven(config.cluster);
-  const { flows } = await readFlowInput(config, cluster, deps.io);
+  const { flows } = await readFlowInput(config, cluster, deps.io, deps.clock);
   const model = buildEvaluationModel({ ...(cluster ? { cluster } : {}), standIns: podsFromFlows(flows), policies });
   return verifyFlows(model, flows);
 }

@@ -3,7 +3,7 @@ import type { CliIo } from '../io/cli-io.js';
 import { DEFAULT_SYNTHESIS_OPTIONS } from '../synthesis/synthesis-options.js';
 import { excludeNamespaceOption } from './options/cluster-options.js';
 import { collectList } from './options/flag-values.js';
-import { addFlowInputOptions } from './options/flow-input-options.js';
+import { addFlowInputOptions, addRecordTimeOptions } from './options/flow-input-options.js';
 import { outputOption } from './options/output-option.js';
 import { addRedisOptions } from './options/redis-options.js';
 import { defaultDenyOption, minWindowOption } from './options/synthesis-options.js';
@@ -17,7 +17,7 @@ export function generateCommand(io: CliIo): Command {
         'into DIR/<namespace>/<policy>.yaml, with DIR/report.json and DIR/report.md saying why each rule exists.\n' +
         'Needs no Kafka and no Redis; with --redis-url URL it reads the baseline `palisade baseline run` keeps instead.',
     ));
-  return addRedisOptions(command, { url: 'read the baseline the baseliner keeps in Redis instead of --flows (redis:// or rediss://)', prefix: 'key prefix of the Redis baseline' }, { urlFromEnvironment: false })
+  return addRedisOptions(addRecordTimeOptions(command), { url: 'read the baseline the baseliner keeps in Redis instead of --flows (redis:// or rediss://)', prefix: 'key prefix of the Redis baseline' }, { urlFromEnvironment: false })
     .addOption(new Option('--out <dir>', 'output directory').default('./palisade-out').env('PALISADE_OUT'))
     .addOption(excludeNamespaceOption())
     .addOption(new Option('--include-denied', 'let denied flows teach allow rules too').env('PALISADE_INCLUDE_DENIED'))

@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 import { synthesisOptions } from '../synthesis/synthesis-options.js';
 import { parseDuration } from './flags/duration.js';
 import { flagError } from './flags/flag-error.js';
-import { FlowInputFlags } from './flags/flow-input-flags.js';
+import { FlowInputFlags, recordTimeLimits, RecordTimeFlags } from './flags/flow-input-flags.js';
 import { NamespaceName } from './flags/namespace-flags.js';
 import { redisSettingsFromFlags } from './flags/redis-flags.js';
 import { minWindowFlag } from './flags/synthesis-flags.js';
@@ -17,6 +17,7 @@ const Cidr = z.string().refine((value) => ipaddr.isValidCIDR(value), { message: 
 /** The flags of `generate`, validated once into a frozen configuration. */
 const GenerateFlags = z.object({
   ...FlowInputFlags,
+  ...RecordTimeFlags,
   flows: FlowInputFlags.flows,
   redisUrl: z.string().optional(),
   out: z.string().min(1),
@@ -48,13 +49,14 @@ export async function generateConfigFromFlags(flags: Record<string, unknown>): P
   if (f.flows.length === 0 && f.redisUrl === undefined) throw new InputError('--flows: needs at least one --flows PATH (or - for stdin)');
   const redisFlag = typedFlag('redisUrl', flags);
   if (f.flows.length > 0 && f.redisUrl !== undefined) throw new InputError(`${redisFlag}: reads the baseline from Redis; drop --flows, or drop ${redisFlag} to fold the files`);
-  const redis = f.redisUrl === undefined ? undefined : await redisSettingsFromFlags({ redisUrl: f.redisUrl, redisPrefix: flags['redisPrefix'] });
+  const redis = f.redisUrl === undefined ? undefined : await redisSettingsFromFlags({ redis: flags['redis'], redisUrl: f.redisUrl, redisPrefix: flags['redisPrefix'] });
   return Object.freeze({
     flows: f.flows,
     format: f.format,
     ...(f.cluster ? { cluster: f.cluster } : {}),
     out: f.out,
     ...(f.deadLetter ? { deadLetter: f.deadLetter } : {}),
+    recordTimes: recordTimeLimits(f),
     ...(redis ? { redis } : {}),
     output: f.output,
     synthesis: synthesisOptions({

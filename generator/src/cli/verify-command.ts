@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './command-context.js';
-import { addFlowInputOptions } from './options/flow-input-options.js';
+import { addFlowInputOptions, addRecordTimeOptions } from './options/flow-input-options.js';
 import { outputOption } from './options/output-option.js';
 
 /** `palisade verify`: flows replayed through the evaluator; exit 3 when some would be denied. */
 export function verifyCommand(context: CommandContext): Command {
-  return addFlowInputOptions(
+  return addRecordTimeOptions(addFlowInputOptions(
     new Command('verify')
       .summary('replay flows against NetworkPolicies: which would be denied')
       .description(
@@ -15,7 +15,7 @@ export function verifyCommand(context: CommandContext): Command {
       )
       .addOption(new Option('--policies <path>', 'NetworkPolicy manifests: a file, or a directory read recursively').env('PALISADE_POLICIES')),
     'flow log file to replay (repeatable); - reads stdin',
-  )
+  ))
     .addOption(outputOption(['text', 'json']))
     .addHelpText('after', '\nExample:\n  palisade verify --policies palisade-out/ --flows hubble.jsonl --cluster cluster.yaml\n')
     .action(async (flags: Record<string, unknown>) => {

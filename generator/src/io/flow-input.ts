@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { ClusterState, DeadLetter, IngestFormat, IngestResult } from '@palisade/collector';
+import type { ClusterState, DeadLetter, IngestFormat, IngestResult, RecordTimeLimits } from '@palisade/collector';
 import { ingest } from '@palisade/collector';
 import { InputError } from '../errors.js';
 import type { CliIo } from './cli-io.js';
@@ -12,6 +12,8 @@ export interface FlowInputConfig {
   readonly format: IngestFormat;
   readonly cluster?: string;
   readonly deadLetter?: string;
+  /** Records dated further from the run's time are dead letters. @default the collector's DEFAULT_RECORD_TIME_LIMITS */
+  readonly recordTimes?: RecordTimeLimits;
 }
 
 /** The inputs of {@link FlowInputConfig}: the `--flows` files and the `--cluster` file. */
@@ -25,7 +27,7 @@ export function flowInputPaths(config: Pick<FlowInputConfig, 'flows' | 'cluster'
  * @throws InputError when `--dead-letter` is one of the inputs or cannot be created, or a `--flows`
  *   file cannot be read.
  */
-export async function readFlowInput(config: FlowInputConfig, cluster: ClusterState | undefined, io: CliIo): Promise<IngestResult> {
+export async function readFlowInput(config: FlowInputConfig, cluster: ClusterState | undefined, io: CliIo, clock: () => number = Date.now): Promise<IngestResult> {
   const deadLetters = config.deadLetter === undefined ? undefined : await openDeadLetterFile(config.deadLetter, await InputFiles.of(flowInputPaths(config)));
   const progress = progressLine(io, 'records read');
   try {
@@ -34,6 +36,8 @@ export async function readFlowInput(config: FlowInputConfig, cluster: ClusterSta
       ...(cluster ? { clusterState: cluster } : {}),
       stdin: io.stdin as never,
       onProgress: progress.update,
+      // One clock for the run: what "now" is for every record's time (tests pass their own).
+      recordTimes: { ...config.recordTimes, clock },
       ...(deadLetters ? { onDeadLetter: deadLetters.write } : {}),
     });
   } catch (error) {

@@ -67,9 +67,12 @@ export interface CalicoAdapterOptions {
   readonly connections?: ConnectionTrackerOptions;
   /**
    * The year of felix syslog timestamps (RFC 3164 has none).
-   * @default the current UTC year
+   * @default the latest year that does not date the line more than a day ahead of `clock`: a
+   *   December line read in January is last year's, not a record from the future
    */
   readonly syslogYear?: number;
+  /** What "now" is for the default syslog year. @default Date.now */
+  readonly clock?: () => number;
 }
 
 /** Skip and quarantine reasons: fixed strings, so reports can count them. */
@@ -181,13 +184,15 @@ export function createCalicoAdapter(options: CalicoAdapterOptions = {}): FlowAda
 
 class CalicoAdapter extends ConnectionAdapter {
   readonly format = 'calico' as const;
-  private readonly syslogYear: number;
+  private readonly syslogYear: number | undefined;
+  private readonly clock: () => number;
 
   constructor(options: CalicoAdapterOptions) {
     // Flow logs are flushed every 5 minutes (felix FlowLogsFlushInterval); both reporters of one
     // interval may arrive that far apart.
     super(options, { idleTimeoutMs: 15 * 60_000 });
-    this.syslogYear = options.syslogYear ?? new Date().getUTCFullYear();
+    this.syslogYear = options.syslogYear;
+    this.clock = options.clock ?? Date.now;
   }
 
   push(record: string, _origin: RecordOrigin): readonly AdapterOutcome[] {
@@ -345,12 +350,19 @@ class CalicoAdapter extends ConnectionAdapter {
    * addresses and the 5-tuple in the initiator's direction (`trafficDir`), so endpoints come from
    * the identity resolver; unknown addresses are quarantined.
    */
+  private syslogTime(month: number, day: number, hour: number, minute: number, second: number): number {
+    if (this.syslogYear !== undefined) return Date.UTC(this.syslogYear, month, day, hour, minute, second);
+    const now = this.clock();
+    const thisYear = Date.UTC(new Date(now).getUTCFullYear(), month, day, hour, minute, second);
+    return thisYear > now + 86_400_000 ? Date.UTC(new Date(now).getUTCFullYear() - 1, month, day, hour, minute, second) : thisYear;
+  }
+
   private felixSyslog(line: string): AdapterOutcome {
     const header = /^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) /.exec(line);
     if (header === null) return { kind: 'dead-letter', reason: 'field (syslog timestamp): expected "Mmm dd hh:mm:ss"' };
     const month = MONTHS.indexOf(header[1] ?? '');
     if (month === -1) return { kind: 'dead-letter', reason: 'field (syslog timestamp): unknown month' };
-    const time = Date.UTC(this.syslogYear, month, Number(header[2]), Number(header[3]), Number(header[4]), Number(header[5]));
+    const time = this.syslogTime(month, Number(header[2]), Number(header[3]), Number(header[4]), Number(header[5]));
     const fields = new Map<string, string>();
     // Keys start after whitespace and are short, so a long run of letters cannot make this quadratic.
     for (const match of line.matchAll(/(?<=\s)([A-Za-z]{1,32})=(?:"([^"]*)"|(\S+))/g)) fields.set(match[1] ?? '', match[2] ?? match[3] ?? '');

@@ -30,6 +30,16 @@ export function deadLetterOption(help = 'write unreadable records there, one JSO
   return new Option('--dead-letter <file>', help).env('PALISADE_DEAD_LETTER');
 }
 
+/**
+ * `--max-clock-skew` and `--max-record-age`: records dated further from the time of the run are
+ * dead letters (their defaults are the collector's DEFAULT_RECORD_TIME_LIMITS).
+ */
+export function addRecordTimeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--max-clock-skew <duration>', 'records dated more than this after now are dead letters (clock skew allowed)').default('5m').env('PALISADE_MAX_CLOCK_SKEW'))
+    .addOption(new Option('--max-record-age <duration>', 'records dated more than this before now are dead letters (1970, unset times)').default('3650d').env('PALISADE_MAX_RECORD_AGE'));
+}
+
 /** Adds `--flows`, `--format`, `--cluster` and `--dead-letter` to a command. */
 export function addFlowInputOptions(command: Command, flowsHelp = 'flow log file (repeatable); - reads stdin'): Command {
   return command
