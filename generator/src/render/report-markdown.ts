@@ -1,4 +1,5 @@
 import type { EdgeEvidence } from '../synthesis/synthesis-result.js';
+import type { VerificationSummary } from '../verify/self-verification.js';
 import type { GenerateReport } from './generate-report.js';
 
 /** `report.md`: the same account as report.json, for people. */
@@ -17,7 +18,9 @@ export function renderReportMarkdown(report: GenerateReport): string {
   lines.push(`| warnings | ${summary.warnings} |`);
   if (report.verification) {
     const v = report.verification;
-    lines.push(`| verification | ${v.edgesAllowed}/${v.edgesChecked} observed edges allowed, ${v.violations} violation(s); ${v.unobservedPairsDenied} unobserved workload pair(s) now denied |`);
+    lines.push(
+      `| verification | ${v.edgesAllowed}/${v.edgesChecked} observed edges allowed, ${v.violations} violation(s); ${v.unobservedPairsDenied} unobserved workload pair(s) now denied, ${v.unobservedPairsPartlyDenied} partly denied, ${v.unobservedPairsAllowed} still allowed${v.unobservedPairsUnjudged > 0 ? `, ${v.unobservedPairsUnjudged} not judged (no known port)` : ''} |`,
+    );
   }
   lines.push('');
 
@@ -51,6 +54,8 @@ export function renderReportMarkdown(report: GenerateReport): string {
     }
   }
 
+  if (report.verification) lines.push(...unobservedPairsSection(report.verification));
+
   if (report.blockedAttempts.length > 0) {
     lines.push('## Blocked attempts', '', 'Connections the CNI denied. They teach no allow rule unless `--include-denied` is given.', '');
     for (const edge of report.blockedAttempts) lines.push(`- ${edgeLine(edge)}`);
@@ -63,10 +68,44 @@ export function renderReportMarkdown(report: GenerateReport): string {
     for (const [reason, count] of Object.entries(input.quarantined.byReason)) lines.push(`- quarantined ×${count}: ${escape(reason)}`);
     lines.push('');
   }
+  lines.push(...idleWorkloadsSection(report));
   if (report.excludedWorkloads.length > 0) {
     lines.push('## Excluded', '', `No policies for workloads in system or excluded namespaces: ${report.excludedWorkloads.map(code).join(', ')}.`, '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** One row per destination workload: how its unobserved sources fare, naming all but the denied ones. */
+function unobservedPairsSection(verification: VerificationSummary): string[] {
+  const destinations = verification.unobservedPairs.byDestination;
+  if (destinations.length === 0) return [];
+  const lines = [
+    '## Unobserved workload pairs',
+    '',
+    'A pair of workloads never observed talking is **denied** when every pod of the source is denied towards every pod of the destination on every port the destination is known to serve (observed or declared), **still allowed** when every pod pair is allowed on one of them, and **partly denied** otherwise (pods of one workload differ, e.g. during a rollout). `report.json` lists every pair under `verification.unobservedPairs`: the denied sources of a destination are all the workloads it does not name.',
+    '',
+    '| destination | pods | ports | observed sources | still allowed | partly denied | denied |',
+    '|---|---:|---|---:|---|---|---:|',
+  ];
+  for (const entry of destinations) {
+    const allowed = entry.allowedSources.map(code).join('<br>') || '–';
+    const partly = entry.partlyDeniedSources.map((pair) => `${code(pair.source)} (${pair.podPairsDenied} of ${pair.podPairs} pod pairs denied)`).join('<br>') || '–';
+    const ports = entry.ports.length === 0 ? `none known: ${entry.unjudgedSources} not judged` : entry.ports.join(', ');
+    lines.push(`| ${code(entry.destination)} | ${entry.pods} | ${ports} | ${entry.observedSources.length} | ${allowed} | ${partly} | ${entry.deniedSources} |`);
+  }
+  lines.push('');
+  return lines;
+}
+
+/** Workloads the baseline never saw talk: open to everything unless `--isolate-idle` isolated them. */
+function idleWorkloadsSection(report: GenerateReport): string[] {
+  const idle = report.idleWorkloads ?? [];
+  if (idle.length === 0) return [];
+  const open = idle.filter((entry) => entry.policy === undefined).length;
+  const lines = ['## Idle workloads', '', `Workloads of the cluster state with no observed allowed traffic: ${open} of ${idle.length} get no policy and stay open to everything.`, ''];
+  for (const entry of idle) lines.push(`- ${code(entry.workload)}${entry.policy ? ` → ${code(entry.policy)}` : ''}: ${escape(entry.message)}`);
+  lines.push('');
+  return lines;
 }
 
 function edgeLine(edge: EdgeEvidence): string {

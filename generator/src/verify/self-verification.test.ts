@@ -16,7 +16,14 @@ describe('rule 19: self-verification', () => {
   it('allows every observed edge under the synthesised policies and counts the pairs now denied', () => {
     const { summary, violations } = verifySynthesis({ baseline, policies, includeDenied: false });
     expect(violations).toEqual([]);
-    expect(summary).toEqual({ edgesChecked: 4, edgesAllowed: 4, violations: 0, unobservedPairsDenied: 4 });
+    expect(summary).toMatchObject({ edgesChecked: 4, edgesAllowed: 4, violations: 0, unobservedPairsDenied: 4, unobservedPairsPartlyDenied: 0, unobservedPairsAllowed: 0, unobservedPairsUnjudged: 0 });
+    // The pairs are listed per destination: web and api were never observed calling db or each other backwards.
+    expect(summary.unobservedPairs.workloads).toEqual(['data/StatefulSet/db', 'shop/Deployment/api', 'shop/Deployment/web']);
+    expect(summary.unobservedPairs.byDestination.map((entry) => [entry.destination, entry.observedSources, entry.deniedSources])).toEqual([
+      ['data/StatefulSet/db', ['shop/Deployment/api'], 1],
+      ['shop/Deployment/api', ['shop/Deployment/web'], 1],
+      ['shop/Deployment/web', [], 2],
+    ]);
   });
 
   it('finds the observed edge a policy would deny, and which side denies it', () => {

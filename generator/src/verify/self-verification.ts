@@ -2,7 +2,7 @@ import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { ClusterState } from '@palisade/collector';
 import type { Baseline } from '@palisade/baseliner';
 import { buildEvaluationModel, podsFromBaseline } from '../evaluator/model-inputs.js';
-import type { EdgeViolation } from './verify.js';
+import type { DestinationPairs, EdgeViolation } from './verify.js';
 import { countUnobservedDeniedPairs, verifyEdges } from './verify.js';
 import { VerificationError } from '../errors.js';
 import type { SynthesisInput } from '../synthesis/policy-synthesis.js';
@@ -14,8 +14,26 @@ export interface VerificationSummary {
   readonly edgesChecked: number;
   readonly edgesAllowed: number;
   readonly violations: number;
-  /** Workload pairs never observed talking that the policies now deny. */
+  /**
+   * Workload pairs never observed talking that the policies now deny: every pod of the source is
+   * denied towards every pod of the destination on every port of the destination.
+   */
   readonly unobservedPairsDenied: number;
+  /** Unobserved workload pairs denied for some of their pod pairs only (pods of a workload differ). */
+  readonly unobservedPairsPartlyDenied: number;
+  /** Unobserved workload pairs still allowed for every pod pair on some port of the destination. */
+  readonly unobservedPairsAllowed: number;
+  /** Unobserved workload pairs not judged: the destination has no known port. */
+  readonly unobservedPairsUnjudged: number;
+  /**
+   * The pairs themselves, per destination, so a reviewer or another tool can check them. A
+   * destination's denied sources are every workload of `workloads` other than itself and the
+   * sources listed as observed, allowed, partly denied or unjudged.
+   */
+  readonly unobservedPairs: {
+    readonly workloads: readonly string[];
+    readonly byDestination: readonly DestinationPairs[];
+  };
 }
 
 /** What replaying the baseline through the evaluator found. */
@@ -49,6 +67,10 @@ export function verifySynthesis(input: {
       edgesAllowed: edges.allowed,
       violations: edges.violations.length,
       unobservedPairsDenied: pairs.unobservedDenied,
+      unobservedPairsPartlyDenied: pairs.unobservedPartlyDenied,
+      unobservedPairsAllowed: pairs.unobservedAllowed,
+      unobservedPairsUnjudged: pairs.unjudged,
+      unobservedPairs: { workloads: pairs.workloadIds, byDestination: pairs.byDestination },
     },
     violations: edges.violations,
   };

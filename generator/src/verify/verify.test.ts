@@ -240,3 +240,41 @@ describe('countUnobservedDeniedPairs', () => {
     expect(result).toMatchObject({ unobservedAllowed: 1, unobservedDenied: 9, unjudged: 0 });
   });
 });
+
+describe('countUnobservedDeniedPairs per pod pair (issue 11 item 13)', () => {
+  // A rollout: web-1 still runs v1, web-2 already v2. pg admits only web v1 (and api, as observed).
+  const ROLLOUT = PODS.map((pod) => (pod === WEB1 ? { ...pod, labels: { app: 'web', version: 'v1' } } : pod === WEB2 ? { ...pod, labels: { app: 'web', version: 'v2' } } : pod));
+  const pgAdmits = (...selectors: object[]) => [np('db', 'pg', { podSelector: app('pg'), ingress: [{ from: selectors.map((podSelector) => ({ namespaceSelector: {}, podSelector })) }] })];
+  const count = (policies: V1NetworkPolicy[]) => countUnobservedDeniedPairs(createEvaluationModel({ namespaces: NAMESPACES, pods: ROLLOUT, policies }), EDGES);
+  const pg = (result: ReturnType<typeof count>) => result.byDestination.find((entry) => entry.destination === 'db/Deployment/pg');
+
+  it('a workload pair with some pod pairs allowed is partly denied, not allowed nor denied', () => {
+    const result = count(pgAdmits(app('api'), { matchLabels: { app: 'web', version: 'v1' } }));
+    expect(pg(result)).toEqual({
+      destination: 'db/Deployment/pg',
+      pods: 1,
+      ports: ['TCP/5432'],
+      observedSources: ['shop/Deployment/api'],
+      allowedSources: [],
+      partlyDeniedSources: [{ source: 'shop/Deployment/web', podPairs: 2, podPairsDenied: 1 }],
+      deniedSources: 1,
+      unjudgedSources: 0,
+    });
+    expect(result.unobservedPartlyDenied).toBe(1);
+  });
+
+  it('a workload pair is denied only when every pod pair is, and allowed only when every pod pair is', () => {
+    expect(pg(count(pgAdmits(app('api')))) ).toMatchObject({ allowedSources: [], partlyDeniedSources: [], deniedSources: 2 });
+    expect(pg(count(pgAdmits(app('api'), app('web'))))).toMatchObject({ allowedSources: ['shop/Deployment/web'], partlyDeniedSources: [], deniedSources: 1 });
+  });
+
+  it('lists every pair exactly: the denied sources of a destination are the workloads it does not list', () => {
+    const result = count(pgAdmits(app('api'), { matchLabels: { app: 'web', version: 'v1' } }));
+    expect(result.workloadIds).toEqual(['db/Deployment/pg', 'shop/Deployment/api', 'shop/Deployment/web', 'shop/Deployment/worker']);
+    for (const entry of result.byDestination) {
+      const listed = entry.observedSources.length + entry.allowedSources.length + entry.partlyDeniedSources.length;
+      expect(listed + entry.deniedSources + entry.unjudgedSources).toBe(result.workloads - 1);
+    }
+    expect(result.unobservedAllowed + result.unobservedDenied + result.unobservedPartlyDenied + result.unjudged + result.observed).toBe(result.pairs);
+  });
+});

@@ -4,9 +4,11 @@ import type { Flow, Protocol } from '@palisade/collector';
 import type { DenyingSide, EvaluationEndpoint, SideVerdict } from '../evaluator/evaluator.js';
 import { evaluate } from '../evaluator/evaluator.js';
 import { evaluateFlow } from '../evaluator/flow-endpoint.js';
-import type { EvaluationModel } from '../evaluator/policy-model.js';
+import type { EvaluationModel, EvaluationPod } from '../evaluator/policy-model.js';
+import type { PodClass } from '../evaluator/pod-classes.js';
+import { workloadPodClasses } from '../evaluator/pod-classes.js';
 import type { ServicePort } from '../evaluator/workload-pairs.js';
-import { addServicePort, candidateSources, workloadOf, workloadRepresentatives } from '../evaluator/workload-pairs.js';
+import { addServicePort, candidateSources } from '../evaluator/workload-pairs.js';
 
 /**
  * Replaying observed traffic against policies (`palisade verify`, and the generator's
@@ -174,29 +176,79 @@ export function verifyEdges(model: EvaluationModel, edges: Iterable<Edge>, optio
   return { checked, allowed, violations: violations.sort(byFlowsThenKey), unresolved, skipped };
 }
 
+/**
+ * The unobserved sources of one destination workload, as {@link countUnobservedDeniedPairs} judged
+ * them. The sources it does not list by name are denied (or, for a destination with no known port,
+ * unjudged): every workload of {@link PairCount.workloadIds} other than the destination itself and
+ * those listed here as observed, allowed or partly denied. So the list is exact and still grows with
+ * the workloads and edges, not with their square (25 million pairs for 5,000 workloads).
+ */
+export interface DestinationPairs {
+  /** `namespace/Kind/name`. */
+  readonly destination: string;
+  /** Pods of the destination judged (host-network pods are outside NetworkPolicy). */
+  readonly pods: number;
+  /** The ports judged (`TCP/8080`): observed on the destination's edges plus its declared container ports; empty when none is known. */
+  readonly ports: readonly string[];
+  /** Sources observed talking to it: not judged. */
+  readonly observedSources: readonly string[];
+  /** Unobserved sources every pod of which reaches every pod of the destination on at least one of the ports. */
+  readonly allowedSources: readonly string[];
+  /** Unobserved sources whose pod pairs are denied only in part: the pair counts as neither denied nor allowed. */
+  readonly partlyDeniedSources: readonly { readonly source: string; readonly podPairs: number; readonly podPairsDenied: number }[];
+  /** How many unobserved sources are denied on every pod pair (the ones not listed elsewhere). */
+  readonly deniedSources: number;
+  /** Unobserved sources not judged because the destination has no known port. */
+  readonly unjudgedSources: number;
+}
+
 /** Result of {@link countUnobservedDeniedPairs}. */
 export interface PairCount {
-  /** Workloads with a pod in the model. */
+  /** Workloads with a pod in the model (host-network pods aside). */
   readonly workloads: number;
+  /** Their ids, sorted: the universe {@link DestinationPairs} lists by complement. */
+  readonly workloadIds: readonly string[];
   /** Ordered pairs of distinct workloads. */
   readonly pairs: number;
   /** Pairs with at least one edge in the baseline. */
   readonly observed: number;
-  /** Unobserved pairs the policies allow on at least one of the destination's ports. */
+  /** Unobserved pairs whose every pod pair is allowed on at least one of the destination's ports. */
   readonly unobservedAllowed: number;
-  /** Unobserved pairs the policies deny on every port of the destination. */
+  /** Unobserved pairs whose every pod pair is denied on every port of the destination. */
   readonly unobservedDenied: number;
+  /** Unobserved pairs with some pod pairs allowed and some denied (pods of a workload differ). */
+  readonly unobservedPartlyDenied: number;
   /** Unobserved pairs whose destination has no known port (none observed, none declared): not judged. */
   readonly unjudged: number;
+  /** Per destination, sorted by id. */
+  readonly byDestination: readonly DestinationPairs[];
+}
+
+function portText(port: ServicePort): string {
+  return `${port.protocol}/${port.port}`;
 }
 
 /**
  * Counts the workload pairs that were never observed talking and that the policies now deny (the
- * figure rule 19 reports). A destination's ports are those observed on its edges plus its declared
- * container ports; a pair counts as allowed when any of them is allowed.
+ * figure rule 19 reports), per pod pair: the pods of a workload can differ (labels during a
+ * rollout, declared ports, addresses), so a pod pair is allowed when any of the destination's
+ * ports is allowed from that source pod to that destination pod, and a workload pair is denied
+ * only when every one of its pod pairs is denied. A pair with some pod pairs allowed and some
+ * denied is "partly denied", counted and listed on its own. A destination's ports are those
+ * observed on its edges plus its pods' declared container ports. Pods are judged in groups that
+ * every policy treats alike (see `pod-classes.ts`), and only sources the destination's ingress
+ * could admit are evaluated, so the cost stays near one evaluation per admitted workload pair.
  */
 export function countUnobservedDeniedPairs(model: EvaluationModel, edges: Iterable<Edge>): PairCount {
-  const representatives = workloadRepresentatives(model);
+  const classesByWorkload = workloadPodClasses(model);
+  const classPods = new Map<string, EvaluationPod>();
+  const classById = new Map<string, PodClass>();
+  for (const classes of classesByWorkload.values())
+    for (const podClass of classes) {
+      classPods.set(podClass.id, podClass.pod);
+      classById.set(podClass.id, podClass);
+    }
+  const podCount = (workload: string) => (classesByWorkload.get(workload) ?? []).reduce((sum, podClass) => sum + podClass.pods, 0);
   const observed = new Map<string, Set<string>>();
   const ports = new Map<string, ServicePort[]>();
   for (const edge of edges) {
@@ -208,39 +260,70 @@ export function countUnobservedDeniedPairs(model: EvaluationModel, edges: Iterab
     sources.add(peerId(edge.source));
     observed.set(destination, sources);
   }
-  for (const [id, pod] of representatives) for (const declared of pod.containerPorts) addServicePort(ports, id, declared.protocol, declared.port);
+  for (const [id, classes] of classesByWorkload)
+    for (const podClass of classes) for (const declared of podClass.pod.containerPorts) addServicePort(ports, id, declared.protocol, declared.port);
 
-  const workloads = representatives.size;
+  const workloadIds = [...classesByWorkload.keys()].sort();
+  const workloads = workloadIds.length;
   let observedPairs = 0;
   let unobservedAllowed = 0;
   let unobservedDenied = 0;
+  let unobservedPartlyDenied = 0;
   let unjudged = 0;
-  for (const [destinationId, destination] of representatives) {
-    const seen = observed.get(destinationId) ?? new Set<string>();
-    const seenHere = [...seen].filter((id) => id !== destinationId && representatives.has(id)).length;
-    observedPairs += seenHere;
-    const unobserved = workloads - 1 - seenHere;
+  const byDestination: DestinationPairs[] = [];
+  for (const destinationId of workloadIds) {
+    const destinationClasses = classesByWorkload.get(destinationId) ?? [];
+    const seen = [...(observed.get(destinationId) ?? [])].filter((id) => id !== destinationId && classesByWorkload.has(id)).sort();
+    const seenSet = new Set(seen);
+    observedPairs += seen.length;
+    const unobserved = workloads - 1 - seen.length;
     const destinationPorts = ports.get(destinationId) ?? [];
+    const entry = {
+      destination: destinationId,
+      pods: podCount(destinationId),
+      ports: destinationPorts.map(portText).sort(),
+      observedSources: seen,
+    };
     if (destinationPorts.length === 0) {
       unjudged += unobserved;
+      byDestination.push({ ...entry, allowedSources: [], partlyDeniedSources: [], deniedSources: 0, unjudgedSources: unobserved });
       continue;
     }
-    const candidates = candidateSources(model, representatives, destination);
-    let allowedHere = 0;
-    const sources = candidates === 'all' ? representatives.keys() : candidates.values();
-    for (const sourceId of sources) {
-      if (sourceId === destinationId || seen.has(sourceId)) continue;
-      const source = representatives.get(sourceId);
-      if (source === undefined || workloadOf(source) === undefined) continue;
-      for (const { protocol, port } of destinationPorts) {
-        if (evaluate(model, { source: { kind: 'pod', pod: source }, destination: { kind: 'pod', pod: destination }, protocol, port }).allowed) {
-          allowedHere += 1;
-          break;
-        }
+    // Per source workload, the pod pairs allowed on some port; a source class the destination
+    // class's ingress cannot admit is denied there, so only admitted class pairs are evaluated.
+    const allowedPodPairs = new Map<string, number>();
+    for (const destinationClass of destinationClasses) {
+      const candidates = candidateSources(model, classPods, destinationClass.pod);
+      for (const sourceClassId of candidates === 'all' ? classPods.keys() : candidates.values()) {
+        const sourceClass = classById.get(sourceClassId);
+        if (sourceClass === undefined || sourceClass.workload === destinationId || seenSet.has(sourceClass.workload)) continue;
+        const connection = { source: { kind: 'pod', pod: sourceClass.pod }, destination: { kind: 'pod', pod: destinationClass.pod } } as const;
+        if (destinationPorts.some(({ protocol, port }) => evaluate(model, { ...connection, protocol, port }).allowed))
+          allowedPodPairs.set(sourceClass.workload, (allowedPodPairs.get(sourceClass.workload) ?? 0) + sourceClass.pods * destinationClass.pods);
       }
     }
-    unobservedAllowed += allowedHere;
-    unobservedDenied += unobserved - allowedHere;
+    const allowedSources: string[] = [];
+    const partlyDeniedSources: { source: string; podPairs: number; podPairsDenied: number }[] = [];
+    for (const [source, allowed] of [...allowedPodPairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const podPairs = podCount(source) * entry.pods;
+      if (allowed >= podPairs) allowedSources.push(source);
+      else partlyDeniedSources.push({ source, podPairs, podPairsDenied: podPairs - allowed });
+    }
+    const deniedSources = unobserved - allowedSources.length - partlyDeniedSources.length;
+    unobservedAllowed += allowedSources.length;
+    unobservedPartlyDenied += partlyDeniedSources.length;
+    unobservedDenied += deniedSources;
+    byDestination.push({ ...entry, allowedSources, partlyDeniedSources, deniedSources, unjudgedSources: 0 });
   }
-  return { workloads, pairs: workloads * (workloads - 1), observed: observedPairs, unobservedAllowed, unobservedDenied, unjudged };
+  return {
+    workloads,
+    workloadIds,
+    pairs: workloads * (workloads - 1),
+    observed: observedPairs,
+    unobservedAllowed,
+    unobservedDenied,
+    unobservedPartlyDenied,
+    unjudged,
+    byDestination,
+  };
 }
