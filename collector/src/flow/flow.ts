@@ -25,7 +25,12 @@ export function isPortProtocol(protocol: Protocol): protocol is PortProtocol {
 }
 
 export const VerdictSchema = z.enum(['allowed', 'denied', 'unknown']);
-/** What the CNI did with the connection. `unknown` for formats that do not say (it still teaches). */
+/**
+ * What the CNI did with the connection. `unknown` for formats that observe packets, not policy
+ * decisions (NetObserv), and for actions that defer the decision (Antrea's Pass): it still teaches.
+ * A record of a format that does carry a verdict, with a value the format does not have, is a dead
+ * letter; a Hubble record without one (VERDICT_UNKNOWN, which proto3 JSON leaves out) is quarantined.
+ */
 export type Verdict = z.infer<typeof VerdictSchema>;
 
 export const FLOW_FORMATS = ['hubble', 'calico', 'aws-vpc-cni', 'antrea', 'netobserv'] as const;

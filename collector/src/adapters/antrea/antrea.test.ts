@@ -177,6 +177,9 @@ describe('Antrea flow records: hand-made', () => {
     ['a source that is no IP', { sourceIPv4Address: '10.10.1' }, /^field sourceIPv4Address: not an IP address$/],
     ['no destination port for TCP', { destinationTransportPort: 0 }, /^field destinationTransportPort: listener port missing$/],
     ['a start time that is no time', { flowStartSeconds: 'yesterday' }, /^field flowStartSeconds:/],
+    // Issue 11, item 8: an action outside Antrea's enum used to fall through to "allowed".
+    ['a rule action outside the enum', { ingressNetworkPolicyRuleAction: 7 }, /^field ingressNetworkPolicyRuleAction: 7 is not a rule action/],
+    ['a negative egress rule action', { egressNetworkPolicyRuleAction: -1 }, /^field egressNetworkPolicyRuleAction: -1 is not a rule action/],
   ])('%s → dead letter naming the field', (_name, overrides, reason) => {
     const outcomes = run([record(overrides)]);
     expect(outcomes).toHaveLength(1);
@@ -188,6 +191,7 @@ describe('Antrea flow records: hand-made', () => {
     ['truncated JSON', record().slice(0, 50), /^not valid JSON/],
     ['an audit line cut short', '2023/07/04 12:45:21.804416 IngressDefaultRule AntreaNetworkPolicy:default/x', /^not an Antrea flow record or np\.log line$/],
     ['an audit line with a bad pod reference', '2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:default/allow <nil> Ingress Allow 190 nettool 10.10.1.13 57050 10.10.1.7 80 TCP 60 <nil>', /^field pod:/],
+    ['an audit line with an action Antrea does not log', '2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:default/allow <nil> Ingress Maybe 190 default/nettool 10.10.1.13 57050 10.10.1.7 80 TCP 60 <nil>', /^field \(action\): "Maybe" is not an audit action/],
     ['an audit line with a bad address', '2023/07/04 12:31:02.801442 IngressRule K8sNetworkPolicy:default/allow <nil> Ingress Allow 190 default/nettool 10.10.1.300 57050 10.10.1.7 80 TCP 60 <nil>', /^field srcIP:/],
   ])('%s → dead letter', (_name, line, reason) => {
     const outcomes = run([line], { clusterState: NP_CLUSTER });

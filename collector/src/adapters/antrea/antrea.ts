@@ -43,8 +43,9 @@ import { inferWorkload } from '../../identity/workload-inference.js';
  * Service, which becomes `serviceName`.
  *
  * Verdicts: a rule action Drop (2) or Reject (3) on either side → denied; Allow (1), or no rule
- * (0: no policy selects the pods, so the connection was allowed by default) → allowed. Audit
- * actions: Allow → allowed, Drop/Reject → denied, Pass and others → unknown.
+ * (0: no policy selects the pods, so the connection was allowed by default) → allowed; any other
+ * number → a dead letter. Audit actions: Allow → allowed, Drop/Reject → denied, Pass and Redirect
+ * (the decision is made elsewhere) → unknown; any other action → a dead letter.
  */
 
 /** Options of {@link createAntreaAdapter}. */
@@ -68,6 +69,9 @@ const FLOW_TYPE_TO_EXTERNAL = 3;
 const FLOW_TYPE_FROM_EXTERNAL = 4;
 /** Rule actions: 0 none, 1 Allow, 2 Drop, 3 Reject. */
 const DENY_ACTIONS: ReadonlySet<number> = new Set([2, 3]);
+const RULE_ACTIONS: ReadonlySet<number> = new Set([0, 1, 2, 3]);
+/** Actions of np.log audit lines: Pass hands the decision to the next tier, so its verdict is not known. */
+const AUDIT_ACTIONS: ReadonlySet<string> = new Set(['Allow', 'Drop', 'Reject', 'Pass', 'Redirect']);
 
 const Text = z.string().default('');
 const Port = z.number().int().min(0).max(65535).default(0);
@@ -151,6 +155,9 @@ class AntreaAdapter extends ConnectionAdapter {
       destinationIp,
       ...(icmp ? {} : { sourcePort: record.sourceTransportPort, destinationPort: record.destinationTransportPort }),
     };
+    // An action outside Antrea's enum is no verdict: it must not fall through to "allowed".
+    for (const field of ['ingressNetworkPolicyRuleAction', 'egressNetworkPolicyRuleAction'] as const)
+      if (!RULE_ACTIONS.has(record[field])) return { kind: 'dead-letter', reason: `field ${field}: ${record[field]} is not a rule action (0 none, 1 Allow, 2 Drop, 3 Reject)` };
     const verdict: Verdict =
       DENY_ACTIONS.has(record.ingressNetworkPolicyRuleAction) || DENY_ACTIONS.has(record.egressNetworkPolicyRuleAction) ? 'denied' : 'allowed';
     const key = connectionKey(tuple);
@@ -231,6 +238,7 @@ class AntreaAdapter extends ConnectionAdapter {
     const icmp = isIcmp(protocol);
     const port = Number(destinationPortText);
     if (!icmp && !(Number.isInteger(port) && port > 0 && port <= 65535)) return { kind: 'dead-letter', reason: 'field dstPort: listener port missing or out of range' };
+    if (action === undefined || !AUDIT_ACTIONS.has(action)) return { kind: 'dead-letter', reason: `field (action): ${JSON.stringify(action ?? '')} is not an audit action (Allow, Drop, Reject, Pass, Redirect)` };
     const verdict: Verdict = action === 'Allow' ? 'allowed' : action === 'Drop' || action === 'Reject' ? 'denied' : 'unknown';
 
     const tuple: ConnectionTuple = {

@@ -381,7 +381,9 @@ class CalicoAdapter extends ConnectionAdapter {
     // source port answering an ephemeral one) would be a reply the conntrack entry no longer covers.
     if (!icmp && orientByPorts(sourcePort, port) === 'reply') return { kind: 'skip', reason: 'reply direction of a connection (source port is the listener)' };
     const action = fields.get('action');
-    const verdict: Verdict = action === 'allow' ? 'allowed' : action === 'deny' ? 'denied' : 'unknown';
+    // felix logs only these two; anything else is not a felix policy line and must not teach.
+    if (action !== 'allow' && action !== 'deny') return { kind: 'dead-letter', reason: `field action: expected "allow" or "deny", got ${action === undefined ? 'none' : JSON.stringify(action)}` };
+    const verdict: Verdict = action === 'allow' ? 'allowed' : 'denied';
     const source = endpointForIp(this.resolver, sourceIp, time);
     if (!source.ok) return { kind: 'quarantine', reason: `source: ${source.reason}` };
     const destination = endpointForIp(this.resolver, destinationIp, time);

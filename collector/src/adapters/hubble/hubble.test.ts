@@ -213,9 +213,12 @@ describe('orientation and de-duplication', () => {
     ['AUDIT', 'allowed'],
     ['DROPPED', 'denied'],
     ['ERROR', 'denied'],
-    ['VERDICT_UNKNOWN', 'unknown'],
   ])('verdict %s → %s', (verdict, expected) => {
     expect(flowsOf(run([record(client, 40000, server, 8080, { is_reply: false, verdict })]))[0]?.verdict).toBe(expected);
+  });
+
+  it('verdict VERDICT_UNKNOWN → quarantined: it never teaches an allow rule (issue 11, item 8)', () => {
+    expect(run([record(client, 40000, server, 8080, { is_reply: false, verdict: 'VERDICT_UNKNOWN' })]).map((outcome) => outcome.kind)).toEqual(['quarantine']);
   });
 });
 

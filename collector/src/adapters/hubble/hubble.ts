@@ -37,6 +37,12 @@ import { emitFlow, endpointForIp, namedPodEndpoint, icmpEchoDirection, IP_ENDPOI
  * (a port below 32768 facing an ephemeral one). Records that stay undecided are held back and
  * decided in `finish()` with everything learned by then; what is still undecided is quarantined.
  *
+ * Verdicts: FORWARDED, REDIRECTED, TRACED, TRANSLATED and AUDIT → allowed (AUDIT: policy audit
+ * mode lets the packet through); DROPPED and ERROR → denied. No verdict (proto3 JSON omits the zero
+ * value VERDICT_UNKNOWN) → quarantined: Palisade does not know whether Cilium allowed it, so it never
+ * teaches an allow rule, not even with --include-denied; it is counted in the report. Any other
+ * value → a dead letter naming the field.
+ *
  * Endpoint decisions:
  * - `reserved:health` on either side: the record is Cilium's own health checking, skipped (rule 11).
  * - `reserved:host` → `host` (with the observing node), `reserved:remote-node` → `node`,
@@ -76,6 +82,9 @@ export interface HubbleAdapterOptions {
 
 const ALLOWED_VERDICTS: ReadonlySet<string> = new Set(['FORWARDED', 'REDIRECTED', 'TRACED', 'TRANSLATED', 'AUDIT']);
 const DENIED_VERDICTS: ReadonlySet<string> = new Set(['DROPPED', 'ERROR']);
+/** `flow.Verdict`'s zero value: proto3 JSON leaves it out, so an absent verdict means this one. */
+const UNKNOWN_VERDICT = 'VERDICT_UNKNOWN';
+const VERDICT_NAMES = [...ALLOWED_VERDICTS, ...DENIED_VERDICTS].sort().join(', ');
 /** Event types that report packets of a connection: drop (1), trace (4), policy verdict (5), L7 (129). */
 const CONNECTION_EVENT_TYPES: ReadonlySet<number> = new Set([1, 4, 5, 129]);
 const REQUEST_TRACE_REASONS: ReadonlySet<string> = new Set(['NEW', 'ESTABLISHED', 'REOPENED']);
@@ -96,6 +105,7 @@ export const HUBBLE_REASONS = {
   identityAmbiguous: 'endpoint identity or label set seen with several workloads',
   unresolvedIdentity: 'endpoint has the init/unmanaged identity and its IP resolves to no pod',
   ipAmbiguous: 'endpoint IP held by several pods at the time of the flow',
+  verdictUnknown: 'no verdict (VERDICT_UNKNOWN, or left out as proto3 does): whether Cilium allowed it is not known',
   serviceUnresolved: IP_ENDPOINT_REASONS.serviceUnresolved,
 } as const;
 
@@ -469,7 +479,12 @@ function observe(record: HeldRecord): Resolved<Observation> {
     ...(layer4.sourcePort !== undefined ? { sourcePort: layer4.sourcePort } : {}),
     ...(layer4.destinationPort !== undefined ? { destinationPort: layer4.destinationPort } : {}),
   };
-  return ok({ time, layer4, tuple, verdict: mapVerdict(flow.verdict) });
+  // Only a verdict Cilium gave teaches. An unknown one is quarantined, never read as allowed: it
+  // is counted and shown, and a later record of the same connection with a verdict still counts.
+  const verdict = mapVerdict(flow.verdict);
+  if (verdict === 'invalid') return fail({ kind: 'dead-letter', reason: `field flow.verdict: ${JSON.stringify(flow.verdict)} is not a Hubble verdict (one of ${VERDICT_NAMES}, or ${UNKNOWN_VERDICT})` });
+  if (verdict === 'missing') return fail({ kind: 'quarantine', reason: HUBBLE_REASONS.verdictUnknown });
+  return ok({ time, layer4, tuple, verdict });
 }
 
 function isHealth(endpoint: HubbleEndpoint | undefined): boolean {
@@ -478,11 +493,12 @@ function isHealth(endpoint: HubbleEndpoint | undefined): boolean {
   return endpoint.labels?.includes('reserved:health') ?? false;
 }
 
-function mapVerdict(verdict: string | undefined): Verdict {
-  if (verdict === undefined) return 'unknown';
+/** Cilium's verdict as the Flow's; `missing` for VERDICT_UNKNOWN (or none), `invalid` for a name Cilium does not have. */
+function mapVerdict(verdict: string | undefined): Verdict | 'missing' | 'invalid' {
+  if (verdict === undefined || verdict === UNKNOWN_VERDICT) return 'missing';
   if (ALLOWED_VERDICTS.has(verdict)) return 'allowed';
   if (DENIED_VERDICTS.has(verdict)) return 'denied';
-  return 'unknown';
+  return 'invalid';
 }
 
 function readLayer4(flow: HubbleFlow): Layer4 | undefined {
