@@ -7,21 +7,45 @@ import { PalisadeError } from '@palisade/collector';
 export class CliError extends PalisadeError {
   /** Exit code of the CLI when this error ends a command. */
   readonly exitCode: number = 1;
+
+  /**
+   * The kind of failure in words, printed before the message (`palisade: refused: …`); empty when
+   * the message says it all. By default the class name in words (`BaselinerServiceError` →
+   * `baseliner service`), never run together into a code like `baselinerservice`.
+   */
+  get label(): string {
+    return this.name
+      .replace(/Error$/, '')
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .toLowerCase();
+  }
 }
 
 /** Bad flags, files or input data: the message says what to fix. */
 export class InputError extends CliError {
   override readonly exitCode = 2;
+
+  override get label(): string {
+    return '';
+  }
 }
 
 /** Palisade refuses to act on too little evidence (rule 16) or a failed safety gate. */
 export class RefusedError extends CliError {
   override readonly exitCode = 4;
+
+  override get label(): string {
+    return 'refused';
+  }
 }
 
 /** The generated policies would deny traffic that was observed and allowed (rule 19). */
 export class VerificationError extends CliError {
   override readonly exitCode = 5;
+
+  override get label(): string {
+    return 'verification';
+  }
 }
 
 /**
@@ -30,6 +54,10 @@ export class VerificationError extends CliError {
  */
 export class ClusterError extends CliError {
   override readonly retriable: boolean;
+
+  override get label(): string {
+    return 'cluster';
+  }
 
   constructor(message: string, options?: { cause?: unknown; retriable?: boolean }) {
     super(message, options);

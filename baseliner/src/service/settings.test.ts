@@ -13,7 +13,7 @@ describe('parseBaselinerSettings', () => {
   it.each([
     ['no brokers', { PALISADE_REDIS_URL: 'redis://r:1' }, {}, /^--kafka-brokers: needs --kafka-brokers/],
     ['no Redis', { PALISADE_KAFKA_BROKERS: 'k:1' }, {}, /^--redis-url: needs --redis-url/],
-    ['a Redis URL without scheme', env, { redisUrl: 'redis:6379' }, /^--redis-url: must be redis:\/\//],
+    ['a Redis URL without scheme', env, { redisUrl: 'redis:6379' }, /^--redis-url: is not a Redis URL: redis:\/\//],
     ['a flush size that is not a number', env, { flushFlows: 'lots' }, /^--flush-flows: /],
     ['SASL without a password', { ...env, PALISADE_KAFKA_SASL_MECHANISM: 'plain', PALISADE_KAFKA_SASL_USERNAME: 'u' }, {}, /SASL plain needs a username and a password/],
   ])('names the setting to fix for %s', (_label, environment, flags, message) => {

@@ -2,7 +2,7 @@ import type { Anomaly, BaselineStore, Edge, LockTarget, OwnerSummary, RefreshRep
 import { BaselinerError, expiryCutoff, peerId } from '@palisade/baseliner';
 import type { RedisSettings } from '@palisade/baseliner/redis';
 import { CliError, InputError } from '../errors.js';
-import { withRedisStore } from './redis-store.js';
+import { RedisUnavailableError, withRedisStore } from './redis-store.js';
 
 /**
  * `palisade baseline …`: the baseliner service, and maintenance of the baseline it keeps in Redis.
@@ -28,6 +28,11 @@ export async function runBaselineService(flags: Readonly<Record<string, string |
   try {
     await runBaselinerService(settings);
   } catch (error) {
+    // Redis named the cause (authentication, database, refused, timeout): say that, as the other
+    // Redis commands do, rather than the service's wrapping of it.
+    const { RedisConnectionError } = await import('@palisade/baseliner/redis');
+    const redis = error instanceof RedisConnectionError ? error : error instanceof Error && error.cause instanceof RedisConnectionError ? error.cause : undefined;
+    if (redis !== undefined) throw redis.isInputError ? new InputError(redis.message, { cause: error }) : new RedisUnavailableError(redis.message, { cause: error });
     if (error instanceof BaselinerError) throw new BaselinerServiceError(error.message, { cause: error });
     throw error;
   }

@@ -1,6 +1,6 @@
 import type { BaselineStore } from '@palisade/baseliner';
 import type { OpenedRedisStore, RedisSettings } from '@palisade/baseliner/redis';
-import { CliError } from '../errors.js';
+import { CliError, InputError } from '../errors.js';
 
 /**
  * Runs `action` with an open Redis store; baseliner errors become CLI errors with their cause.
@@ -15,13 +15,32 @@ export async function withRedisStore<T>(settings: RedisSettings, action: (store:
     return await action(opened.store);
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw new RedisUnavailableError(`Redis at ${new URL(settings.url).host}: ${(error as Error).message} (check --redis-url)`, { cause: error });
+    const { RedisConnectionError, redisConnectionError } = await import('@palisade/baseliner/redis');
+    // A failed connect says why (authentication, database, refused, timeout); a command that
+    // failed later is named the same way. What the user gave is exit 2; a server away is exit 1.
+    const failure = error instanceof RedisConnectionError ? error : redisConnectionError(redisAddress(settings.url), error);
+    if (failure.isInputError) throw new InputError(failure.message, { cause: error });
+    throw new RedisUnavailableError(failure.message, { cause: error });
   } finally {
     await opened?.close().catch(() => undefined);
+  }
+}
+
+/** `HOST:PORT` of a Redis URL, without credentials. */
+function redisAddress(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(the Redis URL)';
   }
 }
 
 /** Redis could not be reached or refused a command. */
 export class RedisUnavailableError extends CliError {
   override readonly retriable = true;
+
+  /** The message says it: "cannot reach Redis at HOST:PORT: connection refused: …". */
+  override get label(): string {
+    return '';
+  }
 }

@@ -11,7 +11,7 @@ describe('palisade baseline: bad flags fail before touching Redis (exit 2)', () 
     [['baseline', 'unlock', '--workload', 'shop/api', ...REDIS], 'palisade: --workload "shop/api": must be NAMESPACE/KIND/NAME, for example shop/Deployment/api\n'],
     [['baseline', 'show', '--workload', 'api', ...REDIS], 'palisade: --workload "api": must be NAMESPACE/KIND/NAME, for example shop/Deployment/api\n'],
     [['baseline', 'refresh', '--retention', 'fortnight', ...REDIS], 'palisade: --retention "fortnight": is not a duration (for example 14d, 36h)\n'],
-    [['baseline', 'show', '--redis-url', 'localhost:6379'], 'palisade: --redis-url: must be redis://HOST:PORT or rediss://HOST:PORT\n'],
+    [['baseline', 'show', '--redis-url', 'localhost:6379'], 'palisade: --redis-url: is not a Redis URL: redis://HOST[:PORT][/DB] (rediss:// for TLS)\n'],
     [['generate', '--flows', 'x.json', '--redis', 'redis://127.0.0.1:1'], 'palisade: --redis: reads the baseline from Redis; drop --flows, or drop --redis to fold the files\n'],
   ])('palisade %j', async (args, message) => {
     const run = await palisade(args);
@@ -28,7 +28,7 @@ describe('palisade baseline: bad flags fail before touching Redis (exit 2)', () 
   it('fails with one line when Redis cannot be reached', async () => {
     const run = await palisade(['baseline', 'show', ...REDIS]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^palisade: redisunavailable: Redis at 127\.0\.0\.1:1: .*\(check --redis-url\)\n$/);
+    expect(run.stderr).toMatch(/^palisade: cannot reach Redis at 127\.0\.0\.1:1: connection refused: .*\(check --redis-url\)\n$/);
   });
 });
 
@@ -44,6 +44,6 @@ describe('palisade baseline run', () => {
   it('fails with one line naming Redis when it cannot connect', async () => {
     const run = await palisade(['baseline', 'run', '--kafka-brokers', '127.0.0.1:1', '--redis-url', 'redis://127.0.0.1:1'], '');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^palisade: baselinerservice: connect: Redis at 127\.0\.0\.1:1: /);
+    expect(run.stderr).toMatch(/^palisade: cannot reach Redis at 127\.0\.0\.1:1: connection refused: .*\(check --redis-url\)\n$/);
   }, 30_000);
 });

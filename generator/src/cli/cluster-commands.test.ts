@@ -127,7 +127,7 @@ describe('flags of apply, pr and refresh', () => {
     [['apply', '--flows', 'a.jsonl', '--proposed', 'dir'], 'palisade: takes one of --flows, --proposed, not both\n'],
     [['apply', '--proposed', 'dir', '--max-changes', 'many'], 'palisade: --max-changes: is not a number\n'],
     [['apply', '--proposed', 'dir', '--min-window', 'soon'], 'palisade: --min-window: is not a duration (for example 24h, 7d, 90m, 0s)\n'],
-    [['apply', '--redis', 'http://x'], 'palisade: --redis: is not a Redis URL (redis://host:port or rediss://…)\n'],
+    [['apply', '--redis', 'http://x'], 'palisade: --redis: is not a Redis URL: redis://HOST[:PORT][/DB] (rediss:// for TLS)\n'],
     [['pr', '--proposed', 'dir', '--git-dir', '.', '--path', 'p'], 'palisade: --base: needs --base BRANCH (the branch the pull request goes into, e.g. main)\n'],
     [['pr', '--proposed', 'dir', '--git-dir', '.', '--path', 'p', '--base', 'main', '--github', 'not a repo'], 'palisade: --github not a repo: expected OWNER/REPO, for example acme/gitops\n'],
     [['refresh', '--proposed', 'dir'], 'palisade: --then: needs --then pr, apply or diff\n'],

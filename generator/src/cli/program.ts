@@ -113,9 +113,9 @@ export async function runCli(argv: readonly string[], given: CliIo): Promise<num
 
 /** The one line and the exit code of an error that ended a command. */
 async function errorLine(error: unknown): Promise<{ readonly line: string; readonly exitCode: number }> {
-  const [{ CliError, EXIT_CODES, InputError }, { PalisadeError }] = await Promise.all([import('../errors.js'), import('@palisade/collector')]);
+  const [{ CliError, EXIT_CODES }, { PalisadeError }] = await Promise.all([import('../errors.js'), import('@palisade/collector')]);
   if (error instanceof CliError)
-    return { line: `${error instanceof InputError ? '' : `${error.name.replace(/Error$/, '').toLowerCase()}: `}${error.message}`, exitCode: error.exitCode };
+    return { line: `${error.label === '' ? '' : `${error.label}: `}${error.message}`, exitCode: error.exitCode };
   // A service's own error (Kafka, Redis, configuration): its message already says what failed.
   if (error instanceof PalisadeError) return { line: `${error.message}${error.retriable ? ' (retrying later may help)' : ''}`, exitCode: EXIT_CODES.failure };
   return { line: `unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`, exitCode: EXIT_CODES.failure };

@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { EnvBoolean, isUnsetEnvValue, registerSecret } from '@palisade/collector';
 import type { BaselineRedis } from './redis-client.js';
+import { checkRedisDatabase, RedisConnectionError, redisConnectionError } from './redis-connection.js';
+import { parseRedisUrl } from './redis-url.js';
 import { createBaselineRedis, serviceRedisOptions } from './redis-client.js';
 import { RedisBaselineStore } from './redis-store.js';
 
@@ -16,7 +18,10 @@ import { RedisBaselineStore } from './redis-store.js';
 export const RedisSettingsSchema = z.object({
   url: z
     .string({ error: 'needs --redis-url redis://HOST:PORT (or PALISADE_REDIS_URL)' })
-    .refine((value) => /^rediss?:\/\/[^\s]+$/.test(value), 'must be redis://HOST:PORT or rediss://HOST:PORT'),
+    .superRefine((value, ctx) => {
+      const checked = parseRedisUrl(value);
+      if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.message });
+    }),
   username: z.string().min(1).optional(),
   password: z.string().min(1).optional(),
   tls: EnvBoolean.default(false),
@@ -109,15 +114,24 @@ export interface OpenedRedisStore {
  * from the service's main and the CLI, never at module load.
  */
 export async function openRedisBaselineStore(settings: RedisSettings, overrides: RedisOptions = {}): Promise<OpenedRedisStore> {
+  const checked = parseRedisUrl(settings.url);
+  if (!checked.ok) throw redisConnectionError('(the Redis URL)', new Error(checked.message));
+  const { address, database } = checked.parts;
   const client = new Redis(settings.url, { lazyConnect: true, ...redisClientOptions(settings, overrides) });
   // Connection errors reach callers through the failed commands (and the service's retries);
-  // without a listener ioredis would also print each reconnect attempt as unhandled.
-  client.on('error', () => undefined);
+  // without a listener ioredis would also print each reconnect attempt as unhandled. The last one
+  // is kept: a failed connect rejects with "Connection is closed.", the event says why.
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
   try {
     await client.connect();
+    await checkRedisDatabase(client, address, database);
   } catch (error) {
     client.disconnect(); // stop the background reconnects
-    throw error;
+    if (error instanceof RedisConnectionError) throw error;
+    throw redisConnectionError(address, lastError ?? error);
   }
   const redis = createBaselineRedis(client);
   const store = new RedisBaselineStore({ redis, prefix: settings.prefix });

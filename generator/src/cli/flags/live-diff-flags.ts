@@ -31,7 +31,7 @@ export async function liveDiffConfigFromFlags(flags: Record<string, unknown>): P
   const source: ProposalSource | undefined = f.proposed
     ? { kind: 'proposed', directory: f.proposed }
     : f.redisUrl
-      ? { kind: 'redis', settings: await redisSettingsFromFlags({ redisUrl: f.redisUrl, redisPrefix: f.redisPrefix }) }
+      ? { kind: 'redis', settings: await redisSettingsFromFlags({ redis: flags['redis'], redisUrl: f.redisUrl, redisPrefix: f.redisPrefix }) }
       : f.flows.length > 0
         ? { kind: 'flows', ...judge }
         : undefined;

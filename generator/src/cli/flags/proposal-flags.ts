@@ -34,7 +34,7 @@ export async function proposalConfig(flags: z.infer<z.ZodObject<typeof ProposalF
   const source: ProposalSource = flags.proposed
     ? { kind: 'proposed', directory: flags.proposed }
     : flags.redisUrl
-      ? { kind: 'redis', settings: await redisSettingsFromFlags({ redisUrl: flags.redisUrl, redisPrefix: flags.redisPrefix }) }
+      ? { kind: 'redis', settings: await redisSettingsFromFlags({ redis: typed['redis'], redisUrl: flags.redisUrl, redisPrefix: flags.redisPrefix }) }
       : { kind: 'flows', flows: flags.flows, format: flags.format, ...(flags.deadLetter ? { deadLetter: flags.deadLetter } : {}) };
   return Object.freeze({
     source,
