@@ -6,6 +6,7 @@ import { CollectConfigError } from '../errors.js';
 import { firstIssue } from '../zod-message.js';
 import { FLOW_FORMATS, type FlowFormat } from '../flow/flow.js';
 import { DEFAULT_FLOW_TOPICS } from '../sinks/kafka/flow-topics.js';
+import { kafkaTopicNameProblem } from '../sources/source-check.js';
 import { KafkaSettingsSchema, kafkaSettingSource, kafkaSettingsFromEnv, type KafkaSettingsInput } from '../sinks/kafka/kafka-settings.js';
 
 /**
@@ -33,6 +34,12 @@ export const SourceSpecSchema = z.string({ error: 'needs --source file:PATH|foll
   return z.NEVER;
 });
 
+/** A topic the collector writes (and may create): Kafka's naming rule, checked before it connects. */
+const TopicName = z.string().superRefine((name, ctx) => {
+  const problem = kafkaTopicNameProblem(name);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const Count = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 /** The schema of the collect configuration. */
@@ -40,8 +47,8 @@ export const CollectConfigSchema = z.object({
   source: SourceSpecSchema,
   format: z.enum(['auto', ...FLOW_FORMATS] as ['auto', ...FlowFormat[]]).default('auto'),
   kafka: KafkaSettingsSchema,
-  topic: z.string().min(1).default(DEFAULT_FLOW_TOPICS.flows),
-  deadLetterTopic: z.string().min(1).default(DEFAULT_FLOW_TOPICS.deadLetters),
+  topic: TopicName.default(DEFAULT_FLOW_TOPICS.flows),
+  deadLetterTopic: TopicName.default(DEFAULT_FLOW_TOPICS.deadLetters),
   /** Partitions of the flow topic when the collector creates it. */
   partitions: Count(6),
   replicationFactor: Count(1),

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadAll } from 'js-yaml';
@@ -23,6 +24,7 @@ import { FollowSource } from '../sources/follow-source.js';
 import { KafkaSource } from '../sources/kafka-source.js';
 import type { RecordSource } from '../sources/record-source.js';
 import { StreamSource } from '../sources/stream-source.js';
+import { checkSource } from '../sources/source-check.js';
 
 /**
  * The one place where the `collect` service meets real clients: Kafka (kafkajs), Kubernetes
@@ -74,6 +76,15 @@ export async function startCollect(options: StartCollectOptions): Promise<Runnin
     for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'collect: error while cleaning up'));
   };
   try {
+    // What cannot get better by waiting is checked before anything is created or started: the
+    // source, then the metrics port (a port in use used to fail after the topics were made).
+    await checkSource(config.source);
+    let serviceRef: CollectService | undefined;
+    const server = createMetricsServer({ registry, healthy: () => serviceRef?.healthy ?? false });
+    const metricsPort = await listenForMetrics(server, config.metricsPort);
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    logger.info({ metricsPort }, 'collect: /metrics and /healthz listening');
+
     if (config.createTopics) {
       const results = await ensureTopics(kafka.admin(), [
         { topic: config.topic, partitions: config.partitions, replicationFactor: config.replicationFactor },
@@ -115,11 +126,7 @@ export async function startCollect(options: StartCollectOptions): Promise<Runnin
     const source = createSource(config, kafka, options.stdin, logger);
     const stream = new FlowStream({ format: config.format, ...(resolver ? { resolver } : {}), ...(options.adapterFor ? { adapterFor: options.adapterFor } : {}) });
     const service = new CollectService({ source, sink, stream, metrics, logger, checkpointIntervalMs: config.checkpointIntervalMs });
-
-    const server = createMetricsServer({ registry, healthy: () => service.healthy });
-    const metricsPort = await listen(server, config.metricsPort);
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    logger.info({ metricsPort }, 'collect: /metrics and /healthz listening');
+    serviceRef = service;
 
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -146,6 +153,20 @@ export async function startCollect(options: StartCollectOptions): Promise<Runnin
     return { done, metricsPort, stop: () => service.stop(), service, resolver };
   } catch (error) {
     await cleanUp();
+    throw error;
+  }
+}
+
+/** Listens for `/metrics`; a port taken or forbidden is the user's to fix, in one line. */
+async function listenForMetrics(server: Server, port: number): Promise<number> {
+  try {
+    return await listen(server, port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new CollectConfigError(`--metrics-port ${port}: the port is already in use (EADDRINUSE): stop what listens there, or pick another with --metrics-port or PALISADE_METRICS_PORT (0 picks a free one)`, { cause: error });
+    if (code === 'EACCES')
+      throw new CollectConfigError(`--metrics-port ${port}: this process may not listen on it (EACCES): pick a port above 1023 with --metrics-port or PALISADE_METRICS_PORT`, { cause: error });
     throw error;
   }
 }
