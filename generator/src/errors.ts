@@ -39,6 +39,12 @@ export class RefusedError extends CliError {
   }
 }
 
+/**
+ * The baseline holds no traffic that may teach an allow rule (rule 16): policies from it would deny
+ * everything. The proposal chain replaces the message with why the input came to nothing.
+ */
+export class EmptyBaselineError extends RefusedError {}
+
 /** The generated policies would deny traffic that was observed and allowed (rule 19). */
 export class VerificationError extends CliError {
   override readonly exitCode = 5;

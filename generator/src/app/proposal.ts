@@ -8,6 +8,8 @@ import { buildGenerateReport } from '../render/generate-report.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
 import type { SynthesisResult } from '../synthesis/synthesis-result.js';
 import { synthesizeAndVerify } from '../verify/self-verification.js';
+import { emptyInputMessage } from '../render/empty-input-message.js';
+import { EmptyBaselineError, RefusedError } from '../errors.js';
 import { readFlowInput } from '../io/flow-input.js';
 import type { CliIo } from '../io/cli-io.js';
 import { withRedisStore } from './redis-store.js';
@@ -51,6 +53,8 @@ export interface BaselineRead {
   readonly baseline: Baseline;
   readonly input: InputSummary;
   readonly flows: readonly Flow[];
+  /** Records per detected format (`--flows` only), to say why an input taught nothing. */
+  readonly recordsByFormat?: Readonly<Record<string, number>>;
 }
 
 /** A proposal synthesised now: the baseline it came from, the synthesis result and its report. */
@@ -90,6 +94,7 @@ export async function readBaseline(source: BaselineSource, cluster: ClusterState
   return {
     baseline: await store.read(),
     flows: ingested.flows,
+    recordsByFormat: report.recordsByFormat,
     input: {
       sources: source.flows,
       format: source.format,
@@ -144,10 +149,30 @@ export async function synthesiseProposal(request: SynthesisRequest, deps: Propos
   const { cluster } = request;
   const read = await readBaseline(request.source, cluster, deps);
   const { baseline } = read;
-  const { result, verification } = synthesizeAndVerify({ baseline, options: request.synthesis, ...(cluster ? { cluster } : {}) });
+  const { result, verification } = synthesize(request, read);
   const input = { ...read.input, ...(request.clusterFile ? { cluster: request.clusterFile } : {}) };
   const report = buildGenerateReport(input, { edges: baseline.edges.length, workloads: baseline.workloads.length }, result, verification.summary);
   return { ...read, result, report };
+}
+
+/** Synthesis and verification; an empty baseline of flow files is refused with why the input came to nothing. */
+function synthesize(request: SynthesisRequest, read: BaselineRead): ReturnType<typeof synthesizeAndVerify> {
+  try {
+    return synthesizeAndVerify({ baseline: read.baseline, options: request.synthesis, ...(request.cluster ? { cluster: request.cluster } : {}) });
+  } catch (error) {
+    if (!(error instanceof EmptyBaselineError) || request.source.kind !== 'flows') throw error;
+    const icmpFlows = read.flows.filter((flow) => flow.protocol === 'ICMPv4' || flow.protocol === 'ICMPv6').length;
+    throw new RefusedError(
+      emptyInputMessage({
+        input: read.input,
+        ...(read.recordsByFormat ? { recordsByFormat: read.recordsByFormat } : {}),
+        icmpFlows,
+        clusterState: request.cluster !== undefined,
+        includeDenied: request.synthesis.includeDenied,
+      }),
+      { cause: error },
+    );
+  }
 }
 
 /** The proposal: read from `--proposed`, or synthesised from the baseline and the cluster state. */

@@ -136,7 +136,9 @@ describe('bad input', () => {
     await writeFile(input, '\n');
     const run = await palisade(['generate', '--flows', input, '--out', join(out.path, 'out')]);
     expect(run.code).toBe(4);
-    expect(run.stderr).toBe('palisade: refused: the input holds no allowed traffic, so policies from it would deny everything; collect flows for longer or check the input (rule 16)\n');
+    expect(run.stderr).toBe(
+      'palisade: refused: the input holds no allowed traffic, so policies from it would deny everything (rule 16): 0 records read, 0 dead-lettered, 0 held aside unresolved, 0 skipped, 0 flows (0 denied, 0 ICMP only); the input is empty: check the --flows paths (or what was piped to stdin)\n',
+    );
   });
 
   it.each([

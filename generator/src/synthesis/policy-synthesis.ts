@@ -2,9 +2,11 @@ import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngress
 import type { ClusterState, LabelSelector } from '@palisade/collector';
 import type { Baseline, Edge } from '@palisade/baseliner';
 import { compareStrings, peerId, teachingFlows } from '@palisade/baseliner';
-import { RefusedError } from '../errors.js';
+import { EmptyBaselineError } from '../errors.js';
 import { defaultDenyPolicies } from './default-deny.js';
 import { groupBy } from './group-by.js';
+import type { IdleWorkload, IsolationCandidate } from './idle-workloads.js';
+import { baselineWindow, findIdleWorkloads, windowHours } from './idle-workloads.js';
 import { EVIDENCE_ANNOTATION, MANAGED_BY_LABEL, WORKLOAD_ANNOTATION } from './policy-labels.js';
 import type { PolicyDraft } from './policy-draft.js';
 import { draftPolicy } from './policy-draft.js';
@@ -40,7 +42,7 @@ export function synthesizePolicies(input: SynthesisInput): SynthesisResult {
   const { baseline, cluster, options } = input;
   const teaching = baseline.edges.filter((edge) => teachingFlows(edge, options.includeDenied) > 0);
   if (teaching.length === 0) {
-    throw new RefusedError(
+    throw new EmptyBaselineError(
       'the input holds no allowed traffic, so policies from it would deny everything; collect flows for longer or check the input (rule 16)',
     );
   }
@@ -65,7 +67,12 @@ export function synthesizePolicies(input: SynthesisInput): SynthesisResult {
     if (draft.selector !== undefined) drafts.push({ subject, draft });
   }
 
-  const policies = nameAndBuild(drafts, context);
+  const { idle, candidates } = findIdleWorkloads(cluster, baseline, new Set(subjectIds), context);
+  const { policies, isolated } = nameAndBuild(drafts, candidates, context);
+  const idleWorkloads: IdleWorkload[] = [
+    ...idle,
+    ...candidates.map((candidate) => ({ ...candidate.idle, ...(isolated.has(candidate.subject.id) ? { policy: isolated.get(candidate.subject.id) as string } : {}) })),
+  ].sort((a, b) => compareStrings(a.workload, b.workload));
   warnings.push(...windowWarnings(policies, options));
   const defaultDenies = options.defaultDeny ? defaultDenyPolicies(policies, context, warnings) : [];
   const blockedAttempts = baseline.edges.filter((edge) => edge.deniedFlows > 0).map(edgeEvidence);
@@ -77,20 +84,71 @@ export function synthesizePolicies(input: SynthesisInput): SynthesisResult {
       edges: blockedAttempts,
     });
   }
-  return { policies: [...policies, ...defaultDenies], warnings: sortWarnings(warnings), blockedAttempts, excludedWorkloads };
+  return { policies: [...policies, ...defaultDenies], warnings: sortWarnings(warnings), blockedAttempts, excludedWorkloads, idleWorkloads };
 }
 
-function nameAndBuild(drafts: readonly { subject: KnownWorkload; draft: PolicyDraft }[], context: SynthesisContext): PolicyPlan[] {
-  const byNamespace = groupBy(drafts, (entry) => entry.subject.namespace);
+/**
+ * Names every policy of a namespace together (allow policies and the deny-alls of idle workloads,
+ * so two never share a name) and builds them; `isolated` maps each isolated idle workload to its policy's name.
+ */
+function nameAndBuild(
+  drafts: readonly { subject: KnownWorkload; draft: PolicyDraft }[],
+  candidates: readonly IsolationCandidate[],
+  context: SynthesisContext,
+): { readonly policies: PolicyPlan[]; readonly isolated: ReadonlyMap<string, string> } {
+  type Entry = { readonly subject: KnownWorkload; readonly draft?: PolicyDraft };
+  const entries: Entry[] = [...drafts, ...candidates.map((candidate) => ({ subject: candidate.subject }))];
   const plans: PolicyPlan[] = [];
-  for (const [namespace, entries] of byNamespace) {
-    const names = policyNamesForNamespace(entries.map((entry) => entry.subject.workload));
-    for (const { subject, draft } of entries) {
+  const isolated = new Map<string, string>();
+  for (const [namespace, inNamespace] of groupBy(entries, (entry) => entry.subject.namespace)) {
+    const names = policyNamesForNamespace(inNamespace.map((entry) => entry.subject.workload));
+    for (const { subject, draft } of inNamespace) {
       const name = names.get(`${subject.workload.kind}/${subject.workload.name}`) as string;
-      plans.push(buildPlan(namespace, name, subject, draft, context));
+      if (draft !== undefined) {
+        plans.push(buildPlan(namespace, name, subject, draft, context));
+        continue;
+      }
+      const plan = idleDenyAll(namespace, name, subject, context);
+      if (plan !== undefined) {
+        plans.push(plan);
+        isolated.set(subject.id, name);
+      }
     }
   }
-  return plans.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+  return { policies: plans.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name)), isolated };
+}
+
+/**
+ * `--isolate-idle`: a deny-all of both directions for a workload the baseline never saw talk, owned
+ * and named like its allow policies. Its window is the baseline's, which findIdleWorkloads already
+ * checked against --min-window, so apply's window gate judges it as it judges every workload.
+ */
+function idleDenyAll(namespace: string, name: string, subject: KnownWorkload, context: SynthesisContext): PolicyPlan | undefined {
+  const selection = context.selection(subject.id);
+  const window = baselineWindow(context.baseline);
+  if (!selection.ok || window === undefined) return undefined;
+  const hours = windowHours(window);
+  return {
+    namespace,
+    name,
+    workload: subject.id,
+    policy: {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: {
+        name,
+        namespace,
+        labels: { ...MANAGED_BY_LABEL },
+        annotations: {
+          [WORKLOAD_ANNOTATION]: `${subject.workload.kind}/${subject.workload.name}`,
+          [EVIDENCE_ANNOTATION]: `no traffic observed in the baseline's ${hours}h: deny-all of both directions (--isolate-idle); see report.json`,
+        },
+      },
+      spec: { podSelector: toV1Selector(selection.selector), policyTypes: ['Ingress', 'Egress'] },
+    },
+    rules: [],
+    window: { firstSeen: new Date(window.firstSeen).toISOString(), lastSeen: new Date(window.lastSeen).toISOString(), hours },
+  };
 }
 
 function buildPlan(namespace: string, name: string, subject: KnownWorkload, draft: PolicyDraft, context: SynthesisContext): PolicyPlan {
