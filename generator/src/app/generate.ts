@@ -4,7 +4,7 @@ import type { GenerateReport } from '../render/generate-report.js';
 import { policyFilePath } from '../render/generate-report.js';
 import { renderReportMarkdown } from '../render/report-markdown.js';
 import type { SynthesisOptions } from '../synthesis/synthesis-options.js';
-import { readClusterFileIfGiven } from '../io/cluster-file.js';
+import { emptyClusterWarning, readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { OutputFile } from '../io/output-directory.js';
 import { writeOutputDirectory } from '../io/output-directory.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
@@ -44,6 +44,8 @@ export async function generatePolicies(config: GenerateConfig, deps: ProposalDep
   await inputs.refuseAsOutput({ flag: '--out', path: config.out });
   await checkOutputDirectory(config.out);
   const cluster = await readClusterFileIfGiven(config.cluster);
+  const warning = cluster && config.cluster !== undefined ? emptyClusterWarning(config.cluster, cluster) : undefined;
+  if (warning !== undefined) deps.io.stderr.write(warning);
   const source: BaselineSource = config.redis
     ? { kind: 'redis', settings: config.redis }
     : {

@@ -2,7 +2,7 @@ import { podsFromFlows } from '../evaluator/flow-endpoint.js';
 import { buildEvaluationModel } from '../evaluator/model-inputs.js';
 import type { VerifyResult } from '../verify/verify.js';
 import { verifyFlows } from '../verify/verify.js';
-import { readClusterFileIfGiven } from '../io/cluster-file.js';
+import { emptyClusterWarning, readClusterFileIfGiven } from '../io/cluster-file.js';
 import type { CliIo } from '../io/cli-io.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
 import { readFlowInput } from '../io/flow-input.js';
@@ -22,6 +22,8 @@ export interface VerifyConfig extends FlowInputConfig {
 export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo; readonly clock?: () => number }): Promise<VerifyResult> {
   const policies = (await loadNetworkPolicies(config.policies)).map((loaded) => loaded.policy);
   const cluster = await readClusterFileIfGiven(config.cluster);
+  const warning = cluster && config.cluster !== undefined ? emptyClusterWarning(config.cluster, cluster) : undefined;
+  if (warning !== undefined) deps.io.stderr.write(warning);
   const { flows } = await readFlowInput(config, cluster, deps.io, deps.clock);
   const model = buildEvaluationModel({ ...(cluster ? { cluster } : {}), standIns: podsFromFlows(flows), policies });
   return verifyFlows(model, flows);

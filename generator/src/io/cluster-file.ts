@@ -29,6 +29,16 @@ export async function readClusterFile(path: string): Promise<ClusterState> {
   }
 }
 
+/**
+ * The warning for a `--cluster` file that names no workload (empty, or only ConfigMaps and the
+ * like): accepted, since Services and namespaces still help, but selectors then come from flow
+ * labels alone, which is worth knowing before applying them (issue 11, item 29).
+ */
+export function emptyClusterWarning(path: string, state: ClusterState): string | undefined {
+  if (state.workloads.length > 0 || state.pods.length > 0) return undefined;
+  return `palisade: warning: --cluster ${path} holds no workloads (no Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job or CronJob): selectors come from flow labels, without release labels such as version; export the workloads too (kubectl get pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o yaml)\n`;
+}
+
 /** {@link readClusterFile} when `--cluster` was given; undefined (no cluster state) when not. */
 export async function readClusterFileIfGiven(path: string | undefined): Promise<ClusterState | undefined> {
   return path === undefined ? undefined : readClusterFile(path);

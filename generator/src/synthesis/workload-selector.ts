@@ -3,7 +3,7 @@ import { commonLabels, compareStrings } from '@palisade/baseliner';
 import { isEmptySelector, selectorMatches } from '../evaluator/label-selector.js';
 import type { KnownWorkload, WorkloadCatalog } from './workload-catalog.js';
 import { podLabelSets } from './workload-catalog.js';
-import { stableLabels } from './unstable-labels.js';
+import { isVersionLikeLabel, stableLabels } from './unstable-labels.js';
 
 /** How a workload's pods are selected, or why they cannot be selected safely. */
 export type WorkloadSelection =
@@ -23,7 +23,11 @@ export type WorkloadSelection =
 export function selectWorkload(target: KnownWorkload, catalog: WorkloadCatalog): WorkloadSelection {
   const own = podLabelSets(target);
   const shared = own.length === 0 ? {} : stableLabels(own.reduce(commonLabels));
-  const base: LabelSelector | undefined = target.ownerSelector ?? (Object.keys(shared).length > 0 ? { matchLabels: shared } : undefined);
+  // Without the owner's selector, release labels (version: v1.8.2) stay out of the selector: the
+  // next rollout changes them. They come back below only to tell the workload from a neighbour.
+  const lasting = Object.fromEntries(Object.entries(shared).filter(([key, value]) => !isVersionLikeLabel(key, value)));
+  const podLabels = Object.keys(lasting).length > 0 ? lasting : shared;
+  const base: LabelSelector | undefined = target.ownerSelector ?? (Object.keys(podLabels).length > 0 ? { matchLabels: podLabels } : undefined);
   if (base === undefined || isEmptySelector(base)) {
     return { ok: false, reason: 'its pods carry no stable label to select them by', conflicts: [] };
   }
@@ -41,10 +45,11 @@ export function selectWorkload(target: KnownWorkload, catalog: WorkloadCatalog):
   let conflicts = conflicting(selector);
   if (conflicts.length === 0) return { ok: true, selector, source, narrowed: false };
 
-  // Narrow with the workload's own stable labels, fewest first, in key order for determinism.
+  // Narrow with the workload's own stable labels, in key order for determinism, release labels last:
+  // a selector on a version label breaks at the next rollout, so it is the last resort.
   const candidates = Object.entries(shared)
     .filter(([key]) => selector.matchLabels?.[key] === undefined)
-    .sort(([a], [b]) => compareStrings(a, b));
+    .sort(([a, av], [b, bv]) => Number(isVersionLikeLabel(a, av)) - Number(isVersionLikeLabel(b, bv)) || compareStrings(a, b));
   for (const [key, value] of candidates) {
     const narrower: LabelSelector = { ...selector, matchLabels: { ...selector.matchLabels, [key]: value } };
     const remaining = conflicting(narrower);
