@@ -123,8 +123,8 @@ function endpointIps(model: EvaluationModel, endpoint: EvaluationEndpoint): read
   return parsed === undefined ? [] : [parsed];
 }
 
-/** True when the peer element matches the other end of the connection. */
-function peerMatches(model: EvaluationModel, policy: CompiledPolicy, peer: CompiledPeer, other: EvaluationEndpoint): boolean {
+/** True when the peer element matches the other end of the connection (shared with `connectivity.ts`). */
+export function peerMatches(model: EvaluationModel, policy: CompiledPolicy, peer: CompiledPeer, other: EvaluationEndpoint): boolean {
   if (peer.kind === 'ipBlock') {
     for (const ip of endpointIps(model, other)) if (ipBlockMatches(peer.block, ip)) return true;
     return false;

@@ -37,9 +37,9 @@ function rangeBounds(range: CidrRange): readonly [start: bigint, endExclusive: b
 }
 
 /** The sorted bounds of every ipBlock range (CIDRs and excepts) of the model, per family. */
-function addressBounds(model: EvaluationModel): { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } {
+function addressBounds(models: readonly EvaluationModel[]): { readonly 4: readonly bigint[]; readonly 6: readonly bigint[] } {
   const bounds = { 4: new Set<bigint>(), 6: new Set<bigint>() };
-  for (const policy of model.policies)
+  for (const policy of models.flatMap((model) => model.policies))
     for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])])
       for (const peer of rule.peers ?? []) {
         if (peer.kind !== 'ipBlock') continue;
@@ -71,9 +71,13 @@ function labelsKey(labels: Readonly<Record<string, string>>): string {
   return JSON.stringify(Object.keys(labels).sort().map((key) => [key, labels[key]]));
 }
 
-/** The pod groups of every workload with a pod that is not on the host network, in model order. */
-export function workloadPodClasses(model: EvaluationModel): Map<string, PodClass[]> {
-  const bounds = addressBounds(model);
+/**
+ * The pod groups of every workload with a pod that is not on the host network, in model order.
+ * `others` are models over the same pods under other policies (a diff's proposed side): their
+ * ipBlocks must not tell a group's pods apart either.
+ */
+export function workloadPodClasses(model: EvaluationModel, others: readonly EvaluationModel[] = []): Map<string, PodClass[]> {
+  const bounds = addressBounds([model, ...others]);
   const classes = new Map<string, PodClass[]>();
   for (const [workload, pods] of model.podsByWorkload) {
     const groups = new Map<string, { pod: EvaluationPod; pods: number }>();

@@ -1,5 +1,7 @@
 import type { ObjectDiff, PolicyObjectChange } from '../verify/object-diff.js';
-import type { ConnectionChange, SemanticDiff } from '../verify/semantic-diff.js';
+import type { ConnectionChange, ExternalChange } from '../verify/semantic-diff.js';
+import { portRangesText } from '../verify/semantic-diff.js';
+import type { SemanticDiff } from '../verify/semantic-diff.js';
 import type { DeniedEdge, VerifyResult } from '../verify/verify.js';
 
 /**
@@ -24,7 +26,12 @@ export interface RenderOptions {
 const DEFAULT_LIMIT = 50;
 
 function connection(change: ConnectionChange): string {
-  return `${change.source} → ${change.destination} ${change.protocol}/${change.port}`;
+  return `${change.source} → ${change.destination} ${change.protocol}/${portRangesText(change.ports)}`;
+}
+
+function external(change: ExternalChange): string {
+  const arrow = change.direction === 'egress' ? `${change.workload} → ${change.cidrs.join(', ')}` : `${change.cidrs.join(', ')} → ${change.workload}`;
+  return `${arrow} ${change.protocol}/${portRangesText(change.ports)}`;
 }
 
 function deniedEdge(edge: DeniedEdge): string {
@@ -58,7 +65,7 @@ export function renderDiffText(report: PolicyDiffReport, options: RenderOptions 
   for (const change of changes) lines.push('', `${change.change.toUpperCase()} ${change.key}`, change.diff.trimEnd());
   const semantic = report.semantic;
   if (semantic !== undefined) {
-    lines.push('', `Connections: ${semantic.newlyAllowed.length} newly allowed, ${semantic.newlyDenied.length} newly denied (${semantic.compared} compared over ${plural(semantic.workloads, 'workload')})`);
+    lines.push('', `Connections: ${semantic.newlyAllowed.length} newly allowed, ${semantic.newlyDenied.length} newly denied (${semantic.compared} pod-group pairs compared over ${plural(semantic.workloads, 'workload')}, every port)`);
     for (const [title, list] of [
       ['Newly denied', semantic.newlyDenied],
       ['Newly allowed', semantic.newlyAllowed],
@@ -67,6 +74,17 @@ export function renderDiffText(report: PolicyDiffReport, options: RenderOptions 
       const { shown, rest } = cut(list, limit);
       lines.push('', `${title}:`);
       for (const change of shown) lines.push(`  ${connection(change)}${change.observed ? ' [observed]' : ''}: ${change.proposed}`);
+      if (rest > 0) lines.push(`  … and ${rest} more`);
+    }
+    lines.push('', `External address ranges: ${semantic.newlyAllowedExternal.length} newly allowed, ${semantic.newlyDeniedExternal.length} newly denied`);
+    for (const [title, list] of [
+      ['Newly denied external ranges', semantic.newlyDeniedExternal],
+      ['Newly allowed external ranges', semantic.newlyAllowedExternal],
+    ] as const) {
+      if (list.length === 0) continue;
+      const { shown, rest } = cut(list, limit);
+      lines.push('', `${title}:`);
+      for (const change of shown) lines.push(`  ${external(change)}`);
       if (rest > 0) lines.push(`  … and ${rest} more`);
     }
     for (const [title, result] of [
@@ -84,9 +102,18 @@ export function renderDiffText(report: PolicyDiffReport, options: RenderOptions 
 
 function markdownConnections(list: readonly ConnectionChange[], limit: number): string[] {
   const { shown, rest } = cut(list, limit);
-  const lines = ['| source | destination | port | observed | now |', '|---|---|---|---|---|'];
+  const lines = ['| source | destination | ports | observed | now |', '|---|---|---|---|---|'];
   for (const change of shown)
-    lines.push(`| \`${change.source}\` | \`${change.destination}\` | ${change.protocol}/${change.port} | ${change.observed ? '**yes**' : 'no'} | ${change.proposed} |`);
+    lines.push(`| \`${change.source}\` | \`${change.destination}\` | ${change.protocol}/${portRangesText(change.ports)} | ${change.observed ? '**yes**' : 'no'} | ${change.proposed} |`);
+  if (rest > 0) lines.push('', `… and ${rest} more.`);
+  return lines;
+}
+
+function markdownExternal(list: readonly ExternalChange[], limit: number): string[] {
+  const { shown, rest } = cut(list, limit);
+  const lines = ['| workload | direction | address ranges | ports |', '|---|---|---|---|'];
+  for (const change of shown)
+    lines.push(`| \`${change.workload}\` | ${change.direction} | ${change.cidrs.map((cidr) => `\`${cidr}\``).join(', ')} | ${change.protocol}/${portRangesText(change.ports)} |`);
   if (rest > 0) lines.push('', `… and ${rest} more.`);
   return lines;
 }
@@ -112,12 +139,15 @@ export function renderDiffMarkdown(report: PolicyDiffReport, options: RenderOpti
     const observedDenied = semantic.newlyDenied.filter((change) => change.observed).length;
     lines.push(
       `- Connections between workloads: **${semantic.newlyAllowed.length}** newly allowed, **${semantic.newlyDenied.length}** newly denied${observedDenied > 0 ? ` (**${observedDenied} observed in traffic**)` : ''}`,
+      `- External address ranges: **${semantic.newlyAllowedExternal.length}** newly allowed, **${semantic.newlyDeniedExternal.length}** newly denied`,
       `- Observed flows denied today: ${semantic.deniedByCurrent.denied} of ${semantic.deniedByCurrent.checked}`,
       `- Observed flows the proposed policies would deny: **${semantic.deniedByProposed.denied}** of ${semantic.deniedByProposed.checked}`,
     );
     if (semantic.deniedByProposed.denied > 0) lines.push('', '### ⚠️ Observed traffic these policies would deny', '', ...markdownDenied(semantic.deniedByProposed, limit));
     if (semantic.newlyDenied.length > 0) lines.push('', '### Newly denied', '', ...markdownConnections(semantic.newlyDenied, limit));
     if (semantic.newlyAllowed.length > 0) lines.push('', '### Newly allowed', '', ...markdownConnections(semantic.newlyAllowed, limit));
+    if (semantic.newlyDeniedExternal.length > 0) lines.push('', '### Newly denied external ranges', '', ...markdownExternal(semantic.newlyDeniedExternal, limit));
+    if (semantic.newlyAllowedExternal.length > 0) lines.push('', '### Newly allowed external ranges', '', ...markdownExternal(semantic.newlyAllowedExternal, limit));
     if (semantic.deniedByCurrent.denied > 0) lines.push('', '### Observed traffic denied today', '', ...markdownDenied(semantic.deniedByCurrent, limit));
   }
   const changes: PolicyObjectChange[] = [...objects.added, ...objects.removed, ...objects.changed];

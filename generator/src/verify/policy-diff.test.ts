@@ -1,12 +1,12 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
-import type { Flow, PortProtocol } from '@palisade/collector';
+import type { Flow } from '@palisade/collector';
 import { describe, expect, it } from 'vitest';
 import { renderDiffJson, renderDiffMarkdown, renderDiffText, renderVerifyText } from '../render/diff-render.js';
 import { evaluate } from '../evaluator/evaluator.js';
 import { diffPolicyObjects, normalizedPolicyYaml } from './object-diff.js';
 import type { EvaluationPod } from '../evaluator/policy-model.js';
 import { createEvaluationModel, withPolicies } from '../evaluator/policy-model.js';
-import { semanticDiff } from './semantic-diff.js';
+import { portRangesText, semanticDiff } from './semantic-diff.js';
 
 function np(namespace: string, name: string, spec: object, metadata: object = {}): V1NetworkPolicy {
   return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { namespace, name, ...metadata }, spec } as V1NetworkPolicy;
@@ -79,45 +79,102 @@ describe('semanticDiff', () => {
   const base = createEvaluationModel({ namespaces: NAMESPACES, pods: PODS, policies: CURRENT });
   const diff = semanticDiff({ current: base, proposed: withPolicies(base, PROPOSED), flows: FLOWS });
 
-  it('finds newly denied and newly allowed connections, observed ones first', () => {
-    expect(diff.newlyDenied.map((c) => `${c.source} → ${c.destination} ${c.protocol}/${c.port} observed=${c.observed}: ${c.proposed}`)).toEqual([
-      'shop/Deployment/api → db/Deployment/pg TCP/5432 observed=true: denied: ingress isolated by db/pg',
-      'db/Deployment/pg → shop/Deployment/api TCP/8080 observed=false: denied: ingress isolated by shop/api',
+  it('finds what each set allows as sets: every port of every protocol, observed changes first', () => {
+    expect(diff.newlyDenied.map((c) => `${c.source} → ${c.destination} ${c.protocol}/${portRangesText(c.ports)} observed=${c.observed}: ${c.proposed}`)).toEqual([
+      'shop/Deployment/api → db/Deployment/pg TCP/1-65535 observed=true: denied: ingress isolated by db/pg',
+      'db/Deployment/pg → shop/Deployment/api SCTP/1-65535 observed=false: denied: ingress isolated by shop/api',
+      'db/Deployment/pg → shop/Deployment/api TCP/1-65535 observed=false: denied: ingress isolated by shop/api',
+      'db/Deployment/pg → shop/Deployment/api UDP/1-65535 observed=false: denied: ingress isolated by shop/api',
+      'shop/Deployment/api → db/Deployment/pg SCTP/1-65535 observed=false: denied: ingress isolated by db/pg',
+      'shop/Deployment/api → db/Deployment/pg UDP/1-65535 observed=false: denied: ingress isolated by db/pg',
+      'shop/Deployment/web → shop/Deployment/api SCTP/1-65535 observed=false: denied: ingress isolated by shop/api',
+      // Only web's observed 8080 stays open towards api.
+      'shop/Deployment/web → shop/Deployment/api TCP/1-8079,8081-65535 observed=false: denied: ingress isolated by shop/api',
+      'shop/Deployment/web → shop/Deployment/api UDP/1-65535 observed=false: denied: ingress isolated by shop/api',
     ]);
     expect(diff.newlyAllowed).toEqual([]);
+    // api's ingress from outside the pod network, open before, is closed on every port.
+    expect(diff.newlyDeniedExternal.map((c) => `${c.direction} ${c.workload} ${c.protocol}/${portRangesText(c.ports)} ${c.cidrs.join(' ')}`)).toEqual([
+      'ingress shop/Deployment/api SCTP/1-65535 0.0.0.0/0 ::/0',
+      'ingress shop/Deployment/api TCP/1-65535 0.0.0.0/0 ::/0',
+      'ingress shop/Deployment/api UDP/1-65535 0.0.0.0/0 ::/0',
+    ]);
     expect([diff.deniedByCurrent.denied, diff.deniedByProposed.denied]).toEqual([0, 7]);
   });
 
-  it('agrees with evaluating every pair and port', () => {
+  it('agrees with evaluating every pair on every port of every protocol', () => {
     const proposed = withPolicies(base, PROPOSED);
-    const ports: Record<string, { protocol: PortProtocol; port: number }[]> = { 'web-1': [{ protocol: 'TCP', port: 8080 }], 'api-1': [{ protocol: 'TCP', port: 8080 }], 'pg-1': [{ protocol: 'TCP', port: 5432 }] };
-    let changes = 0;
+    const changes = [...diff.newlyAllowed, ...diff.newlyDenied];
+    let changed = 0;
+    let listed = 0;
     for (const a of PODS)
-      for (const b of PODS)
-        for (const p of a === b ? [] : (ports[b.name] ?? [])) {
-          const connection = { source: { kind: 'pod' as const, pod: a }, destination: { kind: 'pod' as const, pod: b }, ...p };
-          if (evaluate(base, connection).allowed !== evaluate(proposed, connection).allowed) changes += 1;
-        }
-    expect(diff.newlyAllowed.length + diff.newlyDenied.length).toBe(changes);
+      for (const b of PODS) {
+        if (a === b) continue;
+        for (const protocol of ['TCP', 'UDP', 'SCTP'] as const)
+          for (let port = 1; port <= 65535; port++) {
+            const connection = { source: { kind: 'pod' as const, pod: a }, destination: { kind: 'pod' as const, pod: b }, protocol, port };
+            if (evaluate(base, connection).allowed !== evaluate(proposed, connection).allowed) changed += 1;
+          }
+      }
+    for (const change of changes) for (const range of change.ports) listed += range.to - range.from + 1;
+    expect(listed).toBe(changed);
   });
 
   it('reverses into newly allowed', () => {
     const reverse = semanticDiff({ current: withPolicies(base, PROPOSED), proposed: base, flows: FLOWS });
-    expect(reverse.newlyAllowed.map((c) => `${c.source} → ${c.destination}: ${c.proposed}`)).toEqual([
-      'shop/Deployment/api → db/Deployment/pg: allowed by db/pg ingress[0]',
-      'db/Deployment/pg → shop/Deployment/api: allowed (no policy applies)',
+    expect(reverse.newlyAllowed.filter((c) => c.protocol === 'TCP').map((c) => `${c.source} → ${c.destination} ${portRangesText(c.ports)}: ${c.proposed}`)).toEqual([
+      'shop/Deployment/api → db/Deployment/pg 1-65535: allowed by db/pg ingress[0]',
+      'db/Deployment/pg → shop/Deployment/api 1-65535: allowed (no policy applies)',
+      'shop/Deployment/web → shop/Deployment/api 1-8079,8081-65535: allowed (no policy applies)',
     ]);
+    expect(reverse.newlyAllowedExternal.map((c) => c.cidrs)).toEqual([['0.0.0.0/0', '::/0'], ['0.0.0.0/0', '::/0'], ['0.0.0.0/0', '::/0']]);
+  });
+
+  describe('connectivity changes that declared and observed ports miss (issue 11 item 12)', () => {
+    const egressTo = (to: object[], ports: object[]) => np('shop', 'web', { podSelector: app('web'), policyTypes: ['Egress'], egress: [{ to, ports }] });
+    const partners = [1, 2, 3, 4].map((last) => ({ ipBlock: { cidr: `203.0.113.${last}/32` } }));
+
+    it('widening an egress ipBlock from four /32s to a /24 reports the newly allowed external range', () => {
+      const before = createEvaluationModel({ namespaces: NAMESPACES, pods: PODS, policies: [egressTo(partners, [{ port: 443 }])] });
+      const widened = semanticDiff({ current: before, proposed: withPolicies(before, [egressTo([{ ipBlock: { cidr: '203.0.113.0/24' } }], [{ port: 443 }])]) });
+      expect(widened.newlyAllowedExternal).toEqual([
+        {
+          workload: 'shop/Deployment/web',
+          direction: 'egress',
+          protocol: 'TCP',
+          ports: [{ from: 443, to: 443 }],
+          cidrs: ['203.0.113.0/32', '203.0.113.5/32', '203.0.113.6/31', '203.0.113.8/29', '203.0.113.16/28', '203.0.113.32/27', '203.0.113.64/26', '203.0.113.128/25'],
+        },
+      ]);
+      expect([widened.newlyDeniedExternal, widened.newlyAllowed, widened.newlyDenied]).toEqual([[], [], []]);
+      expect(renderDiffText({ objects: diffPolicyObjects([], []), semantic: widened })).toContain(
+        'Newly allowed external ranges:\n  shop/Deployment/web → 203.0.113.0/32, 203.0.113.5/32, 203.0.113.6/31, 203.0.113.8/29, 203.0.113.16/28, 203.0.113.32/27, 203.0.113.64/26, 203.0.113.128/25 TCP/443',
+      );
+      expect(renderDiffMarkdown({ objects: diffPolicyObjects([], []), semantic: widened })).toContain('| `shop/Deployment/web` | egress | `203.0.113.0/32`, `203.0.113.5/32`');
+    });
+
+    it('adding TCP 9999 towards a workload that declares no such port reports it newly allowed', () => {
+      const toApi = [{ podSelector: app('api') }];
+      const before = createEvaluationModel({ namespaces: NAMESPACES, pods: PODS, policies: [egressTo(toApi, [{ port: 8080 }])] });
+      const opened = semanticDiff({ current: before, proposed: withPolicies(before, [egressTo(toApi, [{ port: 8080 }, { port: 9999 }])]) });
+      expect(opened.newlyAllowed.map((c) => `${c.source} → ${c.destination} ${c.protocol}/${portRangesText(c.ports)}: ${c.proposed}`)).toEqual([
+        'shop/Deployment/web → shop/Deployment/api TCP/9999: allowed by shop/web egress[0]',
+      ]);
+      expect(opened.newlyDenied).toEqual([]);
+      expect(renderDiffMarkdown({ objects: diffPolicyObjects([], []), semantic: opened })).toContain('| `shop/Deployment/web` | `shop/Deployment/api` | TCP/9999 | no | allowed by shop/web egress[0] |');
+    });
   });
 
   const report = { objects: diffPolicyObjects(CURRENT, PROPOSED), semantic: diff };
 
   it('renders Markdown for a pull request', () => {
     const markdown = renderDiffMarkdown(report);
-    expect(markdown.split('\n').slice(0, 12)).toEqual([
+    expect(markdown.split('\n').slice(0, 13)).toEqual([
       '## NetworkPolicy changes',
       '',
       '- Policies: 1 added, 0 removed, 1 changed, 0 unchanged',
-      '- Connections between workloads: **0** newly allowed, **2** newly denied (**1 observed in traffic**)',
+      '- Connections between workloads: **0** newly allowed, **9** newly denied (**1 observed in traffic**)',
+      '- External address ranges: **0** newly allowed, **3** newly denied',
       '- Observed flows denied today: 0 of 37',
       '- Observed flows the proposed policies would deny: **7** of 37',
       '',
@@ -133,8 +190,9 @@ describe('semanticDiff', () => {
 
   it('renders text with a limit', () => {
     const text = renderDiffText(report, { limit: 1 });
-    expect(text).toContain('Connections: 0 newly allowed, 2 newly denied (6 compared over 3 workloads)');
-    expect(text).toContain('Newly denied:\n  shop/Deployment/api → db/Deployment/pg TCP/5432 [observed]: denied: ingress isolated by db/pg\n  … and 1 more');
+    expect(text).toContain('Connections: 0 newly allowed, 9 newly denied (6 pod-group pairs compared over 3 workloads, every port)');
+    expect(text).toContain('Newly denied:\n  shop/Deployment/api → db/Deployment/pg TCP/1-65535 [observed]: denied: ingress isolated by db/pg\n  … and 8 more');
+    expect(text).toContain('External address ranges: 0 newly allowed, 3 newly denied\n\nNewly denied external ranges:\n  0.0.0.0/0, ::/0 → shop/Deployment/api SCTP/1-65535\n  … and 2 more');
     expect(text).toContain('ADDED shop/api');
   });
 
