@@ -14,8 +14,9 @@ export function diffCommand(context: CommandContext): Command {
       new Command('diff')
         .summary('dry-run diff of proposed NetworkPolicies against current ones')
         .description(
-          'Compares two policy sets: policies added, removed and changed (with a YAML diff each), and, for every pair of\n' +
-            'known workloads and observed port, connections newly allowed and newly denied; with --flows, the observed\n' +
+          'Compares two policy sets: policies added, removed and changed (with a YAML diff each), and what each allows as\n' +
+            'sets: per pair of known workloads the port ranges newly allowed and newly denied (every port of TCP, UDP and\n' +
+            'SCTP), per workload the external address ranges newly allowed and newly denied; with --flows, the observed\n' +
             'flows the current policies deny today and those the proposal would deny. -o markdown is a pull-request body.',
         )
         .addOption(new Option('--current <path>', 'the policies in force: a manifest file or a directory').env('PALISADE_CURRENT'))
