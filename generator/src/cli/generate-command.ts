@@ -6,7 +6,7 @@ import { collectList } from './options/flag-values.js';
 import { addFlowInputOptions, addRecordTimeOptions } from './options/flow-input-options.js';
 import { outputOption } from './options/output-option.js';
 import { addRedisOptions } from './options/redis-options.js';
-import { defaultDenyOption, minWindowOption } from './options/synthesis-options.js';
+import { defaultDenyOption, isolateIdleOption, minWindowOption } from './options/synthesis-options.js';
 
 /** `palisade generate`. */
 export function generateCommand(io: CliIo): Command {
@@ -28,6 +28,7 @@ export function generateCommand(io: CliIo): Command {
     .addOption(new Option('--world-ingress <mode>', 'ingress from the internet: any address, or only the observed ones').choices(['any', 'observed']).default('any').env('PALISADE_WORLD_INGRESS'))
     .addOption(new Option('--collapse-port-ranges', 'use endPort for runs of consecutive ports').env('PALISADE_COLLAPSE_PORT_RANGES'))
     .addOption(defaultDenyOption())
+    .addOption(isolateIdleOption())
     .addOption(minWindowOption('warn about workloads observed for less than this'))
     .addOption(outputOption(['text', 'json'], 'summary on stdout'))
     .addHelpText(

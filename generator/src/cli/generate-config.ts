@@ -31,6 +31,7 @@ const GenerateFlags = z.object({
   worldIngress: z.enum(['any', 'observed']),
   collapsePortRanges: z.boolean().default(false),
   defaultDeny: z.boolean().default(false),
+  isolateIdle: z.boolean().default(false),
   minWindow: minWindowFlag('24h, 7d, 90m'),
 });
 
@@ -69,6 +70,7 @@ export async function generateConfigFromFlags(flags: Record<string, unknown>): P
       worldIngress: f.worldIngress,
       collapsePortRanges: f.collapsePortRanges,
       defaultDeny: f.defaultDeny,
+      isolateIdle: f.isolateIdle,
       minWindowMs: parseDuration(f.minWindow) as number,
     }),
   });

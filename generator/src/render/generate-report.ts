@@ -1,3 +1,4 @@
+import type { IdleWorkload } from '../synthesis/idle-workloads.js';
 import type { SynthesisResult } from '../synthesis/synthesis-result.js';
 import type { VerificationSummary } from '../verify/self-verification.js';
 
@@ -40,6 +41,8 @@ export interface GenerateReport {
   readonly warnings: SynthesisResult['warnings'];
   readonly blockedAttempts: SynthesisResult['blockedAttempts'];
   readonly excludedWorkloads: readonly string[];
+  /** Every workload of the cluster state with no observed allowed traffic, with why it has no allow policy. */
+  readonly idleWorkloads: readonly IdleWorkload[];
   readonly verification?: VerificationSummary;
 }
 
@@ -79,6 +82,7 @@ export function buildGenerateReport(
     warnings: result.warnings,
     blockedAttempts: result.blockedAttempts,
     excludedWorkloads: result.excludedWorkloads,
+    idleWorkloads: result.idleWorkloads,
     ...(verification ? { verification } : {}),
   };
 }

@@ -43,6 +43,12 @@ export interface SynthesisOptions {
   readonly defaultDeny: boolean;
   /** Workloads observed for less than this (ms) get a warning (rule 16). @default 24h */
   readonly minWindowMs: number;
+  /**
+   * Give every workload of the cluster state that the baseline never saw talk a deny-all of both
+   * directions, when the baseline's window is at least {@link minWindowMs} (idle-workloads.ts).
+   * Off, such workloads are only listed in the report. @default false
+   */
+  readonly isolateIdle: boolean;
 }
 
 /** The namespaces Kubernetes itself runs in (rule 17). */
@@ -62,6 +68,7 @@ export const DEFAULT_SYNTHESIS_OPTIONS: SynthesisOptions = Object.freeze({
   collapsePortRanges: false,
   defaultDeny: false,
   minWindowMs: 24 * 60 * 60 * 1000,
+  isolateIdle: false,
 });
 
 /** Defaults overlaid with the given options; system namespaces are always excluded. */

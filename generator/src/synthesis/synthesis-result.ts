@@ -1,6 +1,7 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { Edge } from '@palisade/baseliner';
 import { peerId } from '@palisade/baseliner';
+import type { IdleWorkload } from './idle-workloads.js';
 
 /** Ingress or egress. */
 export type Direction = 'ingress' | 'egress';
@@ -105,4 +106,9 @@ export interface SynthesisResult {
   readonly blockedAttempts: readonly EdgeEvidence[];
   /** Workloads in excluded namespaces that got no policy (rule 17). */
   readonly excludedWorkloads: readonly string[];
+  /**
+   * Workloads of the cluster state with no observed allowed traffic, with why they have no allow
+   * policy, and the deny-all `--isolate-idle` gave them (idle-workloads.ts).
+   */
+  readonly idleWorkloads: readonly IdleWorkload[];
 }

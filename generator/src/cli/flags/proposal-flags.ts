@@ -20,6 +20,7 @@ export const ProposalFlags = {
   redisPrefix: RedisPrefixFlag,
   excludeNamespace: z.array(NamespaceName).default([]),
   defaultDeny: z.boolean().default(false),
+  isolateIdle: z.boolean().default(false),
   minWindow: minWindowFlag('24h, 7d, 90m, 0s'),
 };
 
@@ -41,6 +42,7 @@ export async function proposalConfig(flags: z.infer<z.ZodObject<typeof ProposalF
     synthesis: synthesisOptions({
       excludeNamespaces: flags.excludeNamespace,
       defaultDeny: flags.defaultDeny,
+      isolateIdle: flags.isolateIdle,
       minWindowMs: parseDuration(flags.minWindow) as number,
     }),
   });

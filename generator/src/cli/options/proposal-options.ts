@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { excludeNamespaceOption } from './cluster-options.js';
 import { deadLetterOption, flowsOption, formatOption } from './flow-input-options.js';
 import { addRedisOptions } from './redis-options.js';
-import { defaultDenyOption, minWindowOption } from './synthesis-options.js';
+import { defaultDenyOption, isolateIdleOption, minWindowOption } from './synthesis-options.js';
 
 /** Adds the proposal flags of `apply`, `pr` and `refresh`: where the policies come from, and the synthesis flags. */
 export function addProposalOptions(command: Command): Command {
@@ -15,5 +15,6 @@ export function addProposalOptions(command: Command): Command {
   return addRedisOptions(command, { url: 'the baseline in Redis (palisade baseline run); password also from PALISADE_REDIS_PASSWORD', prefix: 'key prefix of the Redis baseline' })
     .addOption(excludeNamespaceOption())
     .addOption(defaultDenyOption())
+    .addOption(isolateIdleOption())
     .addOption(minWindowOption('refuse workloads observed for less than this (rule 16); 0s turns the gate off'));
 }
