@@ -7,6 +7,7 @@ import type { CliIo } from '../io/cli-io.js';
 import type { FlowInputConfig } from '../io/flow-input.js';
 import { readFlowInput } from '../io/flow-input.js';
 import { loadNetworkPolicies } from '../io/policy-load.js';
+import { InputError } from '../errors.js';
 
 /** The validated configuration of `palisade verify`. */
 export interface VerifyConfig extends FlowInputConfig {
@@ -21,6 +22,10 @@ export interface VerifyConfig extends FlowInputConfig {
  */
 export async function verifyPolicies(config: VerifyConfig, deps: { readonly io: CliIo; readonly clock?: () => number }): Promise<VerifyResult> {
   const policies = (await loadNetworkPolicies(config.policies)).map((loaded) => loaded.policy);
+  // With no policy every flow is allowed: "N allowed" would answer a question nobody asked. An
+  // empty directory is almost always the wrong path (or a generate that wrote nothing), so refuse.
+  if (policies.length === 0)
+    throw new InputError(`--policies ${config.policies}: 0 NetworkPolicies read (no manifest of kind NetworkPolicy there): check the path; without policies every flow is allowed, so there is nothing to verify`);
   const cluster = await readClusterFileIfGiven(config.cluster);
   const warning = cluster && config.cluster !== undefined ? emptyClusterWarning(config.cluster, cluster) : undefined;
   if (warning !== undefined) deps.io.stderr.write(warning);

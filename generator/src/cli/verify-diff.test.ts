@@ -45,12 +45,14 @@ describe('palisade generate on the demo cluster', () => {
 });
 
 describe('palisade verify', () => {
-  it('reports 0 denied against an empty policy set (exit 0)', async () => {
+  it('refuses a --policies directory that holds no NetworkPolicy, saying 0 were read (exit 2, issue 11 item 30)', async () => {
+    // It used to report "1339 allowed" as if the flows had been judged against something.
     const run = await palisade(['verify', '--policies', empty, '--flows', DEMO_FLOWS, '--cluster', DEMO_CLUSTER, '-o', 'json']);
-    expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as VerifyResult;
-    expect(result.checked).toBeGreaterThan(1000);
-    expect(result.denied).toBe(0);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(
+      `palisade: --policies ${empty}: 0 NetworkPolicies read (no manifest of kind NetworkPolicy there): check the path; without policies every flow is allowed, so there is nothing to verify\n`,
+    );
   });
 
   it('reports every flow between pods denied against a deny-all (exit 3)', async () => {
