@@ -7,7 +7,7 @@ import type { SynthesisContext } from './synthesis-context.js';
 import type { SynthesisWarning } from './synthesis-result.js';
 import { edgeEvidence } from './synthesis-result.js';
 import type { KnownWorkload } from './workload-catalog.js';
-import { foldWorldAddresses, hostCidr, isIpv4, rangeContains, sortCidrs } from './world-cidrs.js';
+import { foldWorldAddresses, hostCidr, isIpv4, sortCidrs } from './world-cidrs.js';
 
 /** Ingress from the internet: on the observed ports only, flagged as internet-exposed (rule 13). */
 export function addWorldIngress(grants: GrantSet, edges: readonly Edge[], subject: KnownWorkload, context: SynthesisContext, warnings: SynthesisWarning[]): void {
@@ -49,7 +49,7 @@ export function addWorldIngress(grants: GrantSet, edges: readonly Edge[], subjec
 
 /** Egress to external addresses: single addresses, folded past a count per prefix (rule 13). */
 export function addWorldEgress(grants: GrantSet, edges: readonly Edge[], context: SynthesisContext): void {
-  const byPorts = new Map<string, { ports: PortKey[]; ips: string[]; edges: Edge[] }>();
+  const byPorts = new Map<string, { ports: PortKey[]; ips: string[] }>();
   const portsByIp = new Map<string, { ports: PortKey[]; edges: Edge[] }>();
   for (const edge of edges) {
     if (edge.destination.kind !== 'world' || edge.destination.ip === undefined || edge.port === undefined || !isPortProtocol(edge.protocol)) continue;
@@ -61,9 +61,8 @@ export function addWorldEgress(grants: GrantSet, edges: readonly Edge[], context
   for (const [ip, entry] of portsByIp) {
     const ports = uniquePorts(entry.ports);
     const signature = ports.map(portLabel).join(',');
-    const group = byPorts.get(signature) ?? { ports, ips: [], edges: [] };
+    const group = byPorts.get(signature) ?? { ports, ips: [] };
     group.ips.push(ip);
-    group.edges.push(...entry.edges);
     byPorts.set(signature, group);
   }
   const { options } = context;
@@ -74,8 +73,9 @@ export function addWorldEgress(grants: GrantSet, edges: readonly Edge[], context
       prefixV6: options.worldFoldPrefixV6,
       protectedRanges: context.protectedRanges,
     });
-    for (const cidr of cidrs) {
-      const edgesInCidr = group.edges.filter((edge) => edge.destination.kind === 'world' && edge.destination.ip !== undefined && rangeContains(cidr, edge.destination.ip));
+    // The fold names the addresses inside each CIDR, so the evidence needs no range check per edge.
+    for (const { cidr, addresses } of cidrs) {
+      const edgesInCidr = addresses.flatMap((ip) => portsByIp.get(ip)?.edges ?? []);
       grants.add(`c:${cidr}`, { ipBlock: { cidr } }, `world:${cidr}`, group.ports, edgesInCidr);
     }
   }
