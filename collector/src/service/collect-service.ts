@@ -18,6 +18,13 @@ import type { RecordSource } from '../sources/record-source.js';
  * flushed everything read before it. The one gap is a crash (not a stop) while an adapter holds
  * records back for orientation (Hubble keeps at most `maxHeldBack`): their lines lie before the
  * committed position, so those records are not read again.
+ *
+ * A checkpoint starts as soon as a chunk is in the sink and none is in flight (flushed, then
+ * committed): the first one follows the first flush, not the first interval, since a process
+ * killed (SIGKILL, OOM) before its first checkpoint read its whole input again on restart. What a
+ * kill can still duplicate is what was read since the last committed checkpoint: the chunks read
+ * while one checkpoint's flush was in flight (docs/DELIVERY.md). The interval timer covers a
+ * source that is waiting for input.
  */
 
 /** The logger calls the service makes; a pino logger satisfies it. */
@@ -91,6 +98,7 @@ export class CollectService {
         this.count(this.readByFormat, format);
       },
       events: (events) => this.countEvents(events),
+      delivered: () => this.checkpoint(),
     };
     try {
       await pumpRecords(source.chunks(), stream, sink, observer);

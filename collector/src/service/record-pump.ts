@@ -22,6 +22,8 @@ export interface PumpObserver {
    * to the sink.
    */
   readonly events?: (events: readonly StreamEvent[]) => void;
+  /** After a chunk's flows and dead letters were accepted by the sink, before the next chunk is read. */
+  readonly delivered?: () => void;
 }
 
 /** Pushes one chunk of lines through the stream and returns the events they produced, in order. */
@@ -60,6 +62,9 @@ export function deliverEvents(sink: FlowSink, events: readonly StreamEvent[], ob
  * @throws the source's or the sink's error.
  */
 export async function pumpRecords(chunks: AsyncIterable<readonly SourceLine[]>, stream: FlowStream, sink: FlowSink, observer: PumpObserver = {}): Promise<void> {
-  for await (const chunk of chunks) await deliverEvents(sink, readChunk(stream, chunk, observer), observer);
+  for await (const chunk of chunks) {
+    await deliverEvents(sink, readChunk(stream, chunk, observer), observer);
+    observer.delivered?.();
+  }
   await deliverEvents(sink, stream.finish(), observer);
 }
