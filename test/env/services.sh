@@ -4,6 +4,7 @@
 # tools. See docs/TESTING.md.
 #
 #   services.sh install   install missing Debian packages, fetch the Kafka jars, build the Go tools
+#                         (etcd, kube-apiserver, kubectl, helm, np-guard's netpol-analyzer)
 #   services.sh up [name...]  install, then start whatever is not running and wait until each
 #                         answers (names: redis kafka etcd apiserver; default all)
 #   services.sh down      stop every service and forget its data
@@ -31,6 +32,8 @@ required_version() {
 K8S_VERSION="$(required_version "$ENV_DIR/k8s/go.mod" k8s.io/kubernetes)"
 ETCD_VERSION="$(required_version "$ENV_DIR/etcd/go.mod" go.etcd.io/etcd/server/v3)"
 HELM_VERSION="v3.19.5"
+# np-guard's NetworkPolicy analyzer, the test suite's independent oracle for what policies allow.
+NETPOL_ANALYZER_VERSION="v1.4.4"
 
 KAFKA_PORT=19092
 KAFKA_CONTROLLER_PORT=19093
@@ -45,6 +48,7 @@ ETCD_BIN="$TOOLS/etcd-$ETCD_VERSION/etcd"
 APISERVER_BIN="$TOOLS/kubernetes-$K8S_VERSION/kube-apiserver"
 KUBECTL_BIN="$TOOLS/kubernetes-$K8S_VERSION/kubectl"
 HELM_BIN="$TOOLS/helm-$HELM_VERSION/helm"
+NETPOL_ANALYZER_BIN="$TOOLS/netpol-analyzer-$NETPOL_ANALYZER_VERSION/netpolicy"
 
 PKI="$RUN/pki"
 KUBECONFIG_FILE="$RUN/kubeconfig"
@@ -135,6 +139,23 @@ build_helm() {
   rm -rf "$out" && mv "$out.tmp" "$out"
 }
 
+# `go install …/cmd/netpolicy@…` is refused (the module's go.mod has replace lines), so: download
+# the module, copy it somewhere writable and build its command inside it, on its own go.mod and go.sum.
+build_netpol_analyzer() {
+  [ -x "$NETPOL_ANALYZER_BIN" ] && return
+  log "building netpol-analyzer $NETPOL_ANALYZER_VERSION (first time only; a few minutes)"
+  go_env
+  local module="github.com/np-guard/netpol-analyzer" source out
+  source="$(go mod download -json "$module@$NETPOL_ANALYZER_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
+  [ -d "$source" ] || die "go mod download found no directory for $module@$NETPOL_ANALYZER_VERSION"
+  out="$(dirname "$NETPOL_ANALYZER_BIN")"
+  rm -rf "$out.tmp" "$out.src"
+  mkdir -p "$out.tmp"
+  cp -r "$source" "$out.src" && chmod -R u+w "$out.src"
+  (cd "$out.src" && go build -trimpath -ldflags "-s -w" -o "$out.tmp/netpolicy" ./cmd/netpolicy)
+  rm -rf "$out.src" "$out" && mv "$out.tmp" "$out"
+}
+
 prepare_redis() { :; }
 prepare_kafka() { fetch_kafka; }
 prepare_etcd() { build_etcd; }
@@ -150,6 +171,7 @@ install_for() {
     build_etcd
     build_kubernetes
     build_helm
+    build_netpol_analyzer
     return
   fi
   local name
@@ -427,6 +449,7 @@ export REDIS_URL=redis://127.0.0.1:$REDIS_PORT
 export KUBECONFIG=$KUBECONFIG_FILE
 export KUBECTL=$KUBECTL_BIN
 export HELM=$HELM_BIN
+export NETPOL_ANALYZER=$NETPOL_ANALYZER_BIN
 export PALISADE_K8S_VERSION=$K8S_VERSION
 EOF
 }
