@@ -8,6 +8,8 @@ export interface ClusterConfig {
   readonly kubeconfig?: string;
   /** Read and act only in these namespaces; undefined means all. */
   readonly namespaces?: readonly string[];
+  /** Longest wait for one API request. @default 30 s */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Reads the live cluster in full, within the configured namespaces. */
@@ -19,7 +21,7 @@ export function readLive(cluster: ClusterReader, config: ClusterConfig): Promise
  * The Kubernetes API of the cluster: `kubeconfig`, else KUBECONFIG, ~/.kube/config, then the
  * in-cluster service account. The client library loads here, when a command talks to a cluster.
  */
-export async function connectCluster(kubeconfig: string | undefined): Promise<ClusterReader & PolicyWriter> {
+export async function connectCluster(kubeconfig: string | undefined, options: { readonly requestTimeoutMs?: number } = {}): Promise<ClusterReader & PolicyWriter> {
   const { kubernetesClusterApi, loadKubeConfig } = await import('../cluster/kubernetes-client.js');
-  return kubernetesClusterApi(loadKubeConfig(kubeconfig));
+  return kubernetesClusterApi(loadKubeConfig(kubeconfig), options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs });
 }

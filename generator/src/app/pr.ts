@@ -22,6 +22,8 @@ export interface GitHubTarget {
   readonly owner: string;
   readonly repo: string;
   readonly apiUrl: string;
+  /** Longest wait for one GitHub request. @default 30 s */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Where and how `pr` publishes: shared with `refresh --then pr`. */

@@ -47,6 +47,6 @@ export function applyCommand(context: CommandContext): Command {
     .action(async (flags: Record<string, unknown>) => {
       const [{ applyConfigFromFlags }, { connectCluster }] = await Promise.all([import('./apply-config.js'), import('../app/live-cluster.js')]);
       const config = await applyConfigFromFlags(flags);
-      await runApply(config, { io: context.io, cluster: await connectCluster(config.kubeconfig) });
+      await runApply(config, { io: context.io, cluster: await connectCluster(config.kubeconfig, config) });
     });
 }

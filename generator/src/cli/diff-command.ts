@@ -41,7 +41,7 @@ export function diffCommand(context: CommandContext): Command {
           import('../app/live-cluster.js'),
         ]);
         const config = await liveDiffConfigFromFlags(flags);
-        const outcome = await diffLive(config, { io, cluster: await connectCluster(config.kubeconfig) });
+        const outcome = await diffLive(config, { io, cluster: await connectCluster(config.kubeconfig, config) });
         io.stderr.write(refusalNotes(outcome.refusals));
         io.stdout.write(renderDiffAs(outcome.report, config.output));
         return;

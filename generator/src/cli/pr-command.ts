@@ -34,7 +34,7 @@ export function prCommand(context: CommandContext): Command {
       ]);
       const config = await prConfigFromFlags(flags);
       const pullRequests = await githubFromEnvironment(config.github);
-      const cluster = config.kubeconfig !== undefined ? await connectCluster(config.kubeconfig) : undefined;
+      const cluster = config.kubeconfig !== undefined ? await connectCluster(config.kubeconfig, config) : undefined;
       const outcome = await publishProposal(config, { io: context.io, git: gitCommandLine(config.gitDir), ...(pullRequests ? { pullRequests } : {}), ...(cluster ? { cluster } : {}) });
       context.io.stdout.write(renderPr(outcome, config));
     });

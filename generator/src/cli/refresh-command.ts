@@ -78,7 +78,7 @@ export function refreshCommand(context: CommandContext): Command {
       const config = await refreshConfigFromFlags(flags);
       const kubeconfig = config.then === 'apply' ? config.apply.kubeconfig : config.then === 'pr' ? config.pr.kubeconfig : config.diff.kubeconfig;
       const needsCluster = config.then !== 'pr' || kubeconfig !== undefined;
-      const cluster = needsCluster ? await connectCluster(kubeconfig) : undefined;
+      const cluster = needsCluster ? await connectCluster(kubeconfig, config.then === 'apply' ? config.apply : config.then === 'pr' ? config.pr : config.diff) : undefined;
       const pullRequests = config.then === 'pr' ? await githubFromEnvironment(config.pr.github) : undefined;
       const outcome = await runRefresh(config, {
         io: context.io,

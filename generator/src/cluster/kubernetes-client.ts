@@ -8,6 +8,9 @@ import {
   KubernetesObjectApi,
   NetworkingV1Api,
   PatchStrategy,
+  ServerConfiguration,
+  createConfiguration,
+  type RequestContext,
   type V1NetworkPolicy,
 } from '@kubernetes/client-node';
 import { registerSecret } from '@palisade/collector';
@@ -63,15 +66,49 @@ function scoped(inNamespace: (request: ListRequest & { readonly namespace: strin
   return (namespace, request) => (namespace ? inNamespace({ namespace, ...request }) : inAll(request));
 }
 
+/** How long one API request may take before Palisade gives up on it, unless told otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** Options of {@link kubernetesClusterApi}. */
+export interface KubernetesApiOptions {
+  /** Longest wait for one request's answer (a server that accepts and never answers). @default 30 s */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * The client's configuration for `kubeConfig` with a deadline on every request. client-node has
+ * no timeout of its own: a server that accepts the connection and never answers kept `apply`
+ * waiting forever (issue 11, item 16). The kubeconfig's authentication runs on every request
+ * just before it is sent, so it is where each request also gets its abort signal.
+ */
+function timedConfiguration(kubeConfig: KubeConfig, server: string, timeoutMs: number) {
+  return createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: {
+      default: {
+        getName: () => 'palisade-timed-kubeconfig',
+        async applySecurityAuthentication(context: RequestContext) {
+          await kubeConfig.applySecurityAuthentication(context);
+          context.setSignal(AbortSignal.timeout(timeoutMs));
+        },
+      },
+    },
+  });
+}
+
 /** The Kubernetes implementation of {@link ClusterReader} and {@link PolicyWriter}. */
-export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & PolicyWriter {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const batch = kubeConfig.makeApiClient(BatchV1Api);
-  const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
-  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
+export function kubernetesClusterApi(kubeConfig: KubeConfig, options: KubernetesApiOptions = {}): ClusterReader & PolicyWriter {
   const server = kubeConfig.getCurrentCluster()?.server ?? '(unknown server)';
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const configuration = timedConfiguration(kubeConfig, server, timeoutMs);
+  const core = new CoreV1Api(configuration);
+  const apps = new AppsV1Api(configuration);
+  const batch = new BatchV1Api(configuration);
+  const discovery = new DiscoveryV1Api(configuration);
+  const networking = new NetworkingV1Api(configuration);
+  // Every manifest Palisade applies names its namespace, so the object API needs no default one.
+  const objects = new KubernetesObjectApi(configuration);
+  const call = <T>(what: string, request: () => Promise<T>) => callApi(what, server, timeoutMs, request);
 
   const listers: Readonly<Record<ReadKind, { apiVersion: string; list: Lister }>> = {
     Namespace: { apiVersion: 'v1', list: (_namespace, request) => core.listNamespace(request) },
@@ -121,7 +158,7 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & Po
     async list(kind, namespace, continueToken): Promise<ListPage> {
       const { apiVersion, list } = listers[kind];
       const where = kind === 'Namespace' ? '' : namespace ? ` in namespace ${namespace}` : ' in all namespaces';
-      const page = await call(`list ${kind}s${where}`, server, () => list(namespace, { limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}) }));
+      const page = await call(`list ${kind}s${where}`, () => list(namespace, { limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}) }));
       // List items carry no kind; the typed client turns timestamps into Dates, which JSON turns back.
       const items = page.items.map((item) => ({ apiVersion, kind, ...(JSON.parse(JSON.stringify(item)) as object) }));
       const next = page.metadata?._continue;
@@ -131,13 +168,13 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & Po
     async apply(policy, options) {
       const manifest = applyConfiguration(policy);
       const key = `${manifest.metadata?.namespace}/${manifest.metadata?.name}`;
-      return call(`apply NetworkPolicy ${key}${options.dryRun ? ' (dry run)' : ''}`, server, () =>
+      return call(`apply NetworkPolicy ${key}${options.dryRun ? ' (dry run)' : ''}`, () =>
         objects.patch<V1NetworkPolicy>(manifest, undefined, options.dryRun ? 'All' : undefined, FIELD_MANAGER, false, PatchStrategy.ServerSideApply),
       );
     },
 
     async delete(target, options) {
-      await call(`delete NetworkPolicy ${target.namespace}/${target.name}${options.dryRun ? ' (dry run)' : ''}`, server, () =>
+      await call(`delete NetworkPolicy ${target.namespace}/${target.name}${options.dryRun ? ' (dry run)' : ''}`, () =>
         networking.deleteNamespacedNetworkPolicy({
           name: target.name,
           namespace: target.namespace,
@@ -154,7 +191,7 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig): ClusterReader & Po
 }
 
 /** Runs one API call; a refusal becomes {@link ApiRefusedError}, anything else {@link ClusterError}. */
-async function call<T>(what: string, server: string, request: () => Promise<T>): Promise<T> {
+async function callApi<T>(what: string, server: string, timeoutMs: number, request: () => Promise<T>): Promise<T> {
   try {
     return await request();
   } catch (error) {
@@ -162,8 +199,29 @@ async function call<T>(what: string, server: string, request: () => Promise<T>):
       const status = parseStatus(error.body);
       throw new ApiRefusedError(error.code, status.reason ?? String(error.code), `${what}: ${status.message ?? `HTTP ${error.code}`}`, { cause: error });
     }
-    throw new ClusterError(`${what}: cannot reach the Kubernetes API server at ${server}: ${(error as Error).message}`, { cause: error });
+    if (isAbort(error))
+      throw new ClusterError(`${what}: the Kubernetes API server at ${server} did not answer within ${formatSeconds(timeoutMs)} (a slower server: --request-timeout)`, { cause: error });
+    throw new ClusterError(`${what}: cannot reach the Kubernetes API server at ${server}: ${connectionProblem(error)}`, { cause: error });
   }
+}
+
+/** Whether a request ended because its deadline's signal aborted it. */
+function isAbort(error: unknown): boolean {
+  const { name, type } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; type?: unknown };
+  return name === 'AbortError' || name === 'TimeoutError' || type === 'aborted';
+}
+
+/** What went wrong with the connection, in words (`connection refused`), else the client's first line. */
+function connectionProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  const words: Readonly<Record<string, string>> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'the host name does not resolve', ECONNRESET: 'the connection was reset', EHOSTUNREACH: 'no route to the host', ETIMEDOUT: 'the connection timed out' };
+  if (typeof code === 'string' && words[code] !== undefined) return words[code] as string;
+  return ((error as Error).message ?? String(error)).split('\n')[0] ?? '';
+}
+
+/** `30s`, `1.5s`. */
+export function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
 function parseStatus(body: unknown): { reason?: string; message?: string } {

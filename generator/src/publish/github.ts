@@ -44,17 +44,37 @@ export function parseRepository(text: string): { owner: string; repo: string } {
   return { owner: match[1] as string, repo: match[2] as string };
 }
 
+/**
+ * A GitHub call failed. Not a cluster error: its message names GitHub itself ("GitHub: …",
+ * "cannot reach the GitHub API at …"), so runCli prints no kind before it.
+ */
+export class GitHubError extends ClusterError {
+  override get label(): string {
+    return '';
+  }
+}
+
 /** The octokit implementation of {@link PullRequestApi}. */
-export function octokitPullRequests(octokit: OctokitPulls, repository: { owner: string; repo: string }): PullRequestApi {
+export function octokitPullRequests(
+  octokit: OctokitPulls,
+  repository: { readonly owner: string; readonly repo: string; readonly apiUrl?: string; readonly requestTimeoutMs?: number },
+): PullRequestApi {
   const { owner, repo } = repository;
   const call = async <T>(what: string, request: () => Promise<T>): Promise<T> => {
     try {
       return await request();
     } catch (error) {
       const status = (error as { status?: unknown }).status;
+      // Octokit reports a request that got no HTTP answer at all (refused, timed out, a port
+      // fetch will not use) as "HTTP 500" with the fetch error as its cause: say what happened.
+      if ((error as { response?: unknown }).response === undefined && (status === undefined || status === 500) && (error as { cause?: unknown }).cause !== undefined)
+        throw new GitHubError(`cannot reach the GitHub API at ${repository.apiUrl ?? 'https://api.github.com'}: ${unreachableReason(error, repository.requestTimeoutMs)} (${what} in ${owner}/${repo}; check --github-api-url)`, {
+          cause: error,
+          retriable: true,
+        });
       const reason = typeof status === 'number' ? `HTTP ${status}${quotedMessage(error)}` : redactSecrets(firstLine(error));
       const hint = status === 401 ? ' (check GITHUB_TOKEN)' : status === 403 || status === 404 ? ` (check that the token may write pull requests of ${owner}/${repo})` : '';
-      throw new ClusterError(`GitHub: ${what} in ${owner}/${repo} failed: ${reason}${hint}`, {
+      throw new GitHubError(`GitHub: ${what} in ${owner}/${repo} failed: ${reason}${hint}`, {
         cause: error,
         retriable: typeof status !== 'number' || status >= 500 || status === 429,
       });
@@ -84,6 +104,20 @@ function quotedMessage(error: unknown): string {
   if (typeof message !== 'string' || message.trim() === '') return '';
   const line = redactSecrets(message.replace(/\s+/g, ' ').trim());
   return `: ${line.length > MAX_QUOTED_MESSAGE ? `${line.slice(0, MAX_QUOTED_MESSAGE)}…` : line}`;
+}
+
+/** Why a request got no HTTP answer, in words: the fetch error under octokit's wrapper. */
+function unreachableReason(error: unknown, timeoutMs: number | undefined): string {
+  const fetchError = (error as { cause?: unknown }).cause as { name?: unknown; cause?: unknown; message?: unknown } | undefined;
+  if (fetchError?.name === 'TimeoutError' || fetchError?.name === 'AbortError')
+    return `no answer within ${timeoutMs === undefined ? 'the request timeout' : `${Number((timeoutMs / 1000).toFixed(3))}s`} (a slower server: --request-timeout)`;
+  const inner = fetchError?.cause as { code?: unknown; message?: unknown } | undefined;
+  const code = inner?.code;
+  const words: Readonly<Record<string, string>> = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'the host name does not resolve', ECONNRESET: 'the connection was reset', EHOSTUNREACH: 'no route to the host', ETIMEDOUT: 'the connection timed out' };
+  if (typeof code === 'string' && words[code] !== undefined) return words[code] as string;
+  const message = typeof inner?.message === 'string' ? inner.message : typeof fetchError?.message === 'string' ? fetchError.message : firstLine(error);
+  if (message === 'bad port') return 'fetch refuses to connect to that port ("bad port"): use the API\'s real port';
+  return redactSecrets(message.split('\n')[0] ?? '');
 }
 
 function firstLine(error: unknown): string {

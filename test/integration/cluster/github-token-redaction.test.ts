@@ -60,7 +60,7 @@ describe('palisade pr against a GitHub API that echoes the Authorization header 
     expect(run.code).toBe(1);
     const printed = `${run.stdout}${run.stderr}`;
     expect(printed).not.toContain(token);
-    expect(run.stderr).toMatch(/^palisade: cluster: GitHub: listing pull requests in acme\/gitops failed: HTTP 401: .*\(check GITHUB_TOKEN\)\n$/);
+    expect(run.stderr).toMatch(/^palisade: GitHub: listing pull requests in acme\/gitops failed: HTTP 401: .*\(check GITHUB_TOKEN\)\n$/);
     // The body is never printed raw: nothing of it beyond GitHub's one-line message.
     expect(printed).not.toContain('documentation_url');
     expect(printed).not.toContain('echoed');

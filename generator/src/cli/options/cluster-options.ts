@@ -26,7 +26,12 @@ export function excludeNamespaceOption(): Option {
   return new Option('--exclude-namespace <ns>', 'no policies for this namespace (repeatable; system namespaces always)').argParser(collectList).env('PALISADE_EXCLUDE_NAMESPACES');
 }
 
-/** Adds `--kubeconfig` and `--namespace` to a command. */
+/** `--request-timeout DURATION`: the longest wait for one Kubernetes or GitHub request. */
+export function requestTimeoutOption(): Option {
+  return new Option('--request-timeout <duration>', 'longest wait for one Kubernetes or GitHub request (a server that accepts and never answers)').default('30s').env('PALISADE_REQUEST_TIMEOUT');
+}
+
+/** Adds `--kubeconfig`, `--namespace` and `--request-timeout` to a command. */
 export function addClusterOptions(command: Command): Command {
-  return command.addOption(kubeconfigOption()).addOption(namespacesOption());
+  return command.addOption(kubeconfigOption()).addOption(namespacesOption()).addOption(requestTimeoutOption());
 }
