@@ -37,7 +37,7 @@ export interface ListPage {
 export interface ClusterReader {
   /**
    * One page of a kind, in one namespace or (namespace undefined) in all of them; `Namespace`
-   * ignores the namespace. Rejects when the server refuses or cannot be reached: never an empty page.
+   * with a namespace is that one Namespace object (read by name, no cluster-wide list). Rejects when the server refuses or cannot be reached: never an empty page.
    */
   list(kind: ReadKind, namespace: string | undefined, continueToken: string | undefined): Promise<ListPage>;
 }

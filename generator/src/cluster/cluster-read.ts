@@ -36,7 +36,13 @@ export async function readLiveCluster(reader: ClusterReader, options: ReadOption
   const policies: V1NetworkPolicy[] = [];
   const counts = Object.fromEntries(READ_KINDS.map((kind) => [kind, 0])) as Record<ReadKind, number>;
   for (const kind of READ_KINDS) {
-    for (const namespace of kind === 'Namespace' ? [undefined] : scopes) {
+    if (kind === 'Namespace') {
+      const items = await readNamespaces(reader, scopes);
+      counts[kind] += items.length;
+      objects.push(...items);
+      continue;
+    }
+    for (const namespace of scopes) {
       const items = await listAll(reader, kind, namespace);
       counts[kind] += items.length;
       if (kind === 'NetworkPolicy') policies.push(...(items as V1NetworkPolicy[]));
@@ -51,6 +57,45 @@ export async function readLiveCluster(reader: ClusterReader, options: ReadOption
     throw error;
   }
   return { state, policies, ...(options.namespaces && options.namespaces.length > 0 ? { namespaces: scopes as string[] } : {}), counts };
+}
+
+/**
+ * The Namespace objects: all of them, or with `--namespace` only what that scope needs. A reader
+ * allowed into its namespaces alone cannot list namespaces cluster-wide (issue 11, item 26), so a
+ * scoped read that is refused the list reads each of its namespaces by name, and where even that
+ * is refused uses the one label every namespace carries, `kubernetes.io/metadata.name` (set by the
+ * API server since 1.21), which is the label Palisade's own namespace selectors use.
+ */
+async function readNamespaces(reader: ClusterReader, scopes: readonly (string | undefined)[]): Promise<unknown[]> {
+  const scoped = scopes.filter((scope): scope is string => scope !== undefined);
+  if (scoped.length === 0) return listAll(reader, 'Namespace', undefined);
+  try {
+    return await listAll(reader, 'Namespace', undefined);
+  } catch (error) {
+    if (!(error instanceof ClusterPermissionError)) throw error;
+  }
+  const namespaces: unknown[] = [];
+  for (const name of scoped) {
+    try {
+      namespaces.push(...(await reader.list('Namespace', name, undefined)).items);
+    } catch (error) {
+      if (!(error instanceof ApiRefusedError) || (error.code !== 401 && error.code !== 403)) throw readError('Namespace', name, error);
+      namespaces.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name } } });
+    }
+  }
+  return namespaces;
+}
+
+/**
+ * The reader may not read what the scope needs: the user's to fix (a Role, a narrower
+ * `--namespace`), so exit 2 like other bad input, and no retry helps.
+ */
+export class ClusterPermissionError extends ClusterError {
+  override readonly exitCode = 2;
+
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(message, { ...options, retriable: false });
+  }
 }
 
 async function listAll(reader: ClusterReader, kind: ReadKind, namespace: string | undefined): Promise<unknown[]> {
@@ -72,10 +117,14 @@ function readError(kind: ReadKind, namespace: string | undefined, error: unknown
   if (error instanceof ClusterError) return error;
   const where = kind === 'Namespace' || namespace === undefined ? '' : ` in namespace ${namespace}`;
   if (error instanceof ApiRefusedError) {
-    const hint = error.code === 401 || error.code === 403 ? ': Palisade needs get and list on it (see the Helm chart RBAC), or limit the read with --namespace' : '';
+    if (error.code === 401 || error.code === 403) {
+      const resource = `${kind.toLowerCase()}s`;
+      const scope = kind === 'Namespace' ? ' (cluster-wide)' : namespace === undefined ? ' in every namespace (a ClusterRole), or give --namespace NS to read only there' : ` in namespace ${namespace} (a Role there)`;
+      return new ClusterPermissionError(`cannot read ${kind}s${where}: ${error.message}: Palisade needs get and list on ${resource}${scope}; see the Helm chart's RBAC`, { cause: error });
+    }
     // 410 Gone: the continue token expired between pages; a new read from the start succeeds.
     const retriable = error.retriable || error.code === 410;
-    return new ClusterError(`cannot read ${kind}s${where}: ${error.message}${hint}`, { cause: error, retriable });
+    return new ClusterError(`cannot read ${kind}s${where}: ${error.message}`, { cause: error, retriable });
   }
   return new ClusterError(`cannot read ${kind}s${where}: ${(error as Error).message}`, { cause: error });
 }

@@ -111,7 +111,8 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig, options: Kubernetes
   const call = <T>(what: string, request: () => Promise<T>) => callApi(what, server, timeoutMs, request);
 
   const listers: Readonly<Record<ReadKind, { apiVersion: string; list: Lister }>> = {
-    Namespace: { apiVersion: 'v1', list: (_namespace, request) => core.listNamespace(request) },
+    // With a name: that one namespace (GET needs no cluster-wide list), as a one-item page.
+    Namespace: { apiVersion: 'v1', list: async (namespace, request) => (namespace ? { items: [await core.readNamespace({ name: namespace })] } : core.listNamespace(request)) },
     Deployment: {
       apiVersion: 'apps/v1',
       list: scoped((request) => apps.listNamespacedDeployment(request), (request) => apps.listDeploymentForAllNamespaces(request)),
@@ -157,7 +158,7 @@ export function kubernetesClusterApi(kubeConfig: KubeConfig, options: Kubernetes
   return {
     async list(kind, namespace, continueToken): Promise<ListPage> {
       const { apiVersion, list } = listers[kind];
-      const where = kind === 'Namespace' ? '' : namespace ? ` in namespace ${namespace}` : ' in all namespaces';
+      const where = kind === 'Namespace' ? (namespace ? ` ${namespace}` : '') : namespace ? ` in namespace ${namespace}` : ' in all namespaces';
       const page = await call(`list ${kind}s${where}`, () => list(namespace, { limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}) }));
       // List items carry no kind; the typed client turns timestamps into Dates, which JSON turns back.
       const items = page.items.map((item) => ({ apiVersion, kind, ...(JSON.parse(JSON.stringify(item)) as object) }));
