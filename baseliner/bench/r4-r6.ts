@@ -148,6 +148,7 @@ async function main(): Promise<void> {
           if ((consumed += messages) >= FLOWS) allConsumed();
         },
         deadLetters: () => undefined,
+        retry: () => undefined,
         flush: () => undefined,
         anomalies: () => undefined,
       },

@@ -45,7 +45,17 @@ export interface BaselinerOptions {
   readonly retry?: RetryPolicy;
   /** Redis commands sent so far, for the per-flush metric (see `BaselineRedis.commandsSent`). */
   readonly commandsSent?: () => number;
+  /**
+   * `/healthz` turns unhealthy when flows have waited this long (ms) without a successful flush: a
+   * store call that hangs rather than fails (a Redis that accepts connections and never answers,
+   * a client queueing commands while it reconnects) retries nothing, so only the age shows it.
+   * @default DEFAULT_UNHEALTHY_AFTER_MS
+   */
+  readonly unhealthyAfterMs?: number;
 }
+
+/** Default of {@link BaselinerOptions.unhealthyAfterMs}: a minute, twelve default flush intervals. */
+export const DEFAULT_UNHEALTHY_AFTER_MS = 60_000;
 
 /** A running baseliner. */
 export interface Baseliner {
@@ -77,7 +87,10 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
   const { store, consumer, producer, topics, clock, logger } = options;
   const metrics = options.metrics ?? NO_METRICS;
   const policy = options.flush ?? DEFAULT_FLUSH_POLICY;
-  const calls = createRetryingCalls({ logger, ...(options.retry ? { policy: options.retry } : {}) });
+  const calls = createRetryingCalls({ logger, metrics, clock, ...(options.retry ? { policy: options.retry } : {}) });
+  const unhealthyAfterMs = options.unhealthyAfterMs ?? DEFAULT_UNHEALTHY_AFTER_MS;
+  /** Whether the "no successful flush" outage was logged (once, then once on recovery). */
+  let staleLogged = false;
   const guard = createLostWriteGuard({ store, consumer, logger, calls });
   const flushDependencies = { store, consumer, producer, topics, clock, logger, metrics, calls, guard, commandsSent: options.commandsSent };
   const aggregator = new BatchAggregator();
@@ -96,8 +109,23 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
 
   async function flushNow(): Promise<void> {
     if (aggregator.isEmpty) return;
+    const waitedMs = oldest === undefined ? 0 : clock() - oldest;
     await flushAggregator(aggregator, flushDependencies);
     oldest = undefined;
+    if (staleLogged) {
+      staleLogged = false;
+      logger.info({ waitedMs }, 'flushed again: the baseline store accepts writes');
+    }
+  }
+
+  /** Flows waiting longer than unhealthyAfterMs for a successful flush; logged once per outage. */
+  function flushStale(): boolean {
+    const stale = oldest !== undefined && clock() - oldest > unhealthyAfterMs;
+    if (stale && !staleLogged) {
+      staleLogged = true;
+      logger.error({ waitingMs: clock() - (oldest as number), unhealthyAfterMs }, 'no successful flush for longer than the health limit: is Redis reachable? /healthz reports unhealthy until a flush succeeds');
+    }
+    return stale;
   }
 
   async function onBatch(batch: ConsumedBatch): Promise<void> {
@@ -130,6 +158,7 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
         },
       });
       timer = setInterval(() => {
+        flushStale();
         if (oldest !== undefined && clock() - oldest >= policy.maxAgeMs) serial(flushNow).catch((error: unknown) => logger.error({ err: error }, 'flush failed'));
       }, Math.max(50, Math.floor(policy.maxAgeMs / 4)));
       timer.unref();
@@ -150,6 +179,6 @@ export function createBaseliner(options: BaselinerOptions): Baseliner {
         logger.info({}, 'baseliner stopped');
       }
     },
-    healthy: () => running && calls.healthy,
+    healthy: () => running && calls.healthy && !flushStale(),
   };
 }

@@ -46,6 +46,7 @@ export async function runBaselinerService(
     logger,
     metrics,
     flush: { maxFlows: settings.flushFlows, maxAgeMs: settings.flushIntervalMs },
+    unhealthyAfterMs: settings.unhealthyAfterMs,
     commandsSent: () => opened.redis.commandsSent,
   });
   const server = settings.metricsPort === undefined ? undefined : await serveMetrics(registry, baseliner.healthy, settings.metricsPort);

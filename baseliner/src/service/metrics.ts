@@ -8,10 +8,12 @@ export interface BaselinerMetrics {
   deadLetters(count: number): void;
   flush(flows: number, owners: number, redisCommands: number): void;
   anomalies(count: number): void;
+  /** One retried failure of a store or Kafka call (`what` names the call). */
+  retry(what: string): void;
 }
 
 /** Metrics that go nowhere. */
-export const NO_METRICS: BaselinerMetrics = Object.freeze({ batch: () => undefined, deadLetters: () => undefined, flush: () => undefined, anomalies: () => undefined });
+export const NO_METRICS: BaselinerMetrics = Object.freeze({ batch: () => undefined, deadLetters: () => undefined, flush: () => undefined, anomalies: () => undefined, retry: () => undefined });
 
 /** prom-client metrics in their own registry (no global state). */
 export function createPromMetrics(): { metrics: BaselinerMetrics; registry: Registry } {
@@ -24,6 +26,7 @@ export function createPromMetrics(): { metrics: BaselinerMetrics; registry: Regi
   const flows = new Counter({ name: 'palisade_baseliner_flows_total', help: 'Flows folded into the baseline', registers: [registry] });
   const commands = new Histogram({ name: 'palisade_baseliner_redis_commands_per_flush', help: 'Redis commands sent per flush', buckets: [1, 10, 100, 1_000, 10_000], registers: [registry] });
   const anomalies = new Counter({ name: 'palisade_baseliner_anomalies_total', help: 'Edges first seen under a lock', registers: [registry] });
+  const retries = new Counter({ name: 'palisade_baseliner_retries_total', help: 'Retried failures of Redis and Kafka calls, by call', labelNames: ['call'], registers: [registry] });
   return {
     registry,
     metrics: {
@@ -39,6 +42,7 @@ export function createPromMetrics(): { metrics: BaselinerMetrics; registry: Regi
         commands.observe(redisCommands);
       },
       anomalies: (count) => anomalies.inc(count),
+      retry: (what) => retries.inc({ call: what }),
     },
   };
 }

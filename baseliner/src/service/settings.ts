@@ -4,7 +4,7 @@ import type { KafkaSettingsInput } from '@palisade/collector/kafka';
 import { z } from 'zod';
 import { BaselinerSettingsError } from '../errors.js';
 import { RedisSettingsSchema, redisSettingSource, redisSettingsFromEnv } from '../store/redis/redis-settings.js';
-import { DEFAULT_FLUSH_POLICY } from './baseliner.js';
+import { DEFAULT_FLUSH_POLICY, DEFAULT_UNHEALTHY_AFTER_MS } from './baseliner.js';
 
 const positiveInt = (what: string) => z.coerce.number({ error: `must be a number (${what})` }).int().positive();
 
@@ -18,6 +18,8 @@ export const BaselinerSettingsSchema = z.object({
   anomaliesTopic: z.string().min(1).default(DEFAULT_FLOW_TOPICS.anomalies),
   flushFlows: positiveInt('flows').default(DEFAULT_FLUSH_POLICY.maxFlows),
   flushIntervalMs: positiveInt('milliseconds').default(DEFAULT_FLUSH_POLICY.maxAgeMs),
+  /** `/healthz` turns 503 when flows wait this long without a successful flush. */
+  unhealthyAfterMs: positiveInt('milliseconds').default(DEFAULT_UNHEALTHY_AFTER_MS),
   fromBeginning: EnvBoolean.default(true),
   metricsPort: z.coerce.number().int().min(0).max(65_535).optional(),
   sessionTimeoutMs: positiveInt('milliseconds').default(30_000),
@@ -32,7 +34,7 @@ export type BaselinerSettings = z.output<typeof BaselinerSettingsSchema>;
 /** Flags of `baseline run` as strings (commander's camelCase names). */
 export type BaselinerFlags = Partial<Record<
   | 'kafkaBrokers' | 'redisUrl' | 'redisPrefix' | 'group' | 'topic' | 'deadLetterTopic' | 'anomaliesTopic' | 'flushFlows'
-  | 'flushInterval' | 'fromBeginning' | 'metricsPort' | 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'logLevel',
+  | 'flushInterval' | 'unhealthyAfter' | 'fromBeginning' | 'metricsPort' | 'sessionTimeout' | 'heartbeatInterval' | 'rebalanceTimeout' | 'logLevel',
   string | undefined
 >>;
 
@@ -44,6 +46,7 @@ const ENV_NAMES: Readonly<Record<string, { readonly flag: keyof BaselinerFlags; 
   anomaliesTopic: { flag: 'anomaliesTopic', variable: 'PALISADE_ANOMALIES_TOPIC' },
   flushFlows: { flag: 'flushFlows', variable: 'PALISADE_BASELINER_FLUSH_FLOWS' },
   flushIntervalMs: { flag: 'flushInterval', variable: 'PALISADE_BASELINER_FLUSH_INTERVAL_MS' },
+  unhealthyAfterMs: { flag: 'unhealthyAfter', variable: 'PALISADE_BASELINER_UNHEALTHY_AFTER_MS' },
   fromBeginning: { flag: 'fromBeginning', variable: 'PALISADE_BASELINER_FROM_BEGINNING' },
   metricsPort: { flag: 'metricsPort', variable: 'PALISADE_METRICS_PORT' },
   sessionTimeoutMs: { flag: 'sessionTimeout', variable: 'PALISADE_KAFKA_SESSION_TIMEOUT_MS' },
@@ -88,6 +91,7 @@ const SETTING_NAMES: Readonly<Record<string, string>> = {
   'redis.prefix': '--redis-prefix',
   flowsTopic: '--topic',
   flushIntervalMs: '--flush-interval',
+  unhealthyAfterMs: '--unhealthy-after',
   sessionTimeoutMs: '--session-timeout',
   heartbeatIntervalMs: '--heartbeat-interval',
   rebalanceTimeoutMs: '--rebalance-timeout',

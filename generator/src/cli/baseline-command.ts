@@ -33,6 +33,7 @@ export function baselineCommand(context: CommandContext): Command {
       .addOption(new Option('--anomalies-topic <name>', 'where edges first seen under a lock go').env('PALISADE_ANOMALIES_TOPIC'))
       .addOption(new Option('--flush-flows <n>', 'write to Redis after this many flows').env('PALISADE_BASELINER_FLUSH_FLOWS'))
       .addOption(new Option('--flush-interval <ms>', 'or after this many milliseconds').env('PALISADE_BASELINER_FLUSH_INTERVAL_MS'))
+      .addOption(new Option('--unhealthy-after <ms>', '/healthz turns 503 when flows wait this many milliseconds without a successful flush (default 60000)').env('PALISADE_BASELINER_UNHEALTHY_AFTER_MS'))
       .addOption(new Option('--metrics-port <port>', 'serve /metrics and /healthz on this port').env('PALISADE_METRICS_PORT'))
       .addOption(new Option('--session-timeout <ms>', 'Kafka group session timeout').env('PALISADE_KAFKA_SESSION_TIMEOUT_MS'))
       .addOption(new Option('--heartbeat-interval <ms>', 'Kafka group heartbeat interval').env('PALISADE_KAFKA_HEARTBEAT_INTERVAL_MS'))
