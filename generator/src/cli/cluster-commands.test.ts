@@ -4,6 +4,7 @@ import { PassThrough, Readable } from 'node:stream';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterReader, ListPage, PolicyWriter, ReadKind } from '../cluster/cluster-api.js';
+import { FIELD_MANAGER } from '../cluster/cluster-api.js';
 import { applyConfigFromFlags } from './apply-config.js';
 import { runApply } from './apply-command.js';
 import { refreshConfigFromFlags } from './refresh-config.js';
@@ -28,7 +29,10 @@ class MemoryCluster implements ClusterReader, PolicyWriter {
   async apply(policy: V1NetworkPolicy, options: { dryRun: boolean }): Promise<V1NetworkPolicy> {
     const key = `${policy.metadata?.namespace}/${policy.metadata?.name}`;
     this.writes.push(`${options.dryRun ? 'dry-run ' : ''}apply ${key}`);
-    const stored = { ...policy, metadata: { ...policy.metadata, resourceVersion: String(++this.version) } };
+    // Like server-side apply, the stored object records the applier as its field manager: that is
+    // how apply proves a live policy is Palisade's own (issue 11 item 9).
+    const managedFields = [{ manager: FIELD_MANAGER, operation: 'Apply', apiVersion: 'networking.k8s.io/v1', fieldsType: 'FieldsV1' }];
+    const stored = { ...policy, metadata: { ...policy.metadata, resourceVersion: String(++this.version), managedFields } };
     if (!options.dryRun) this.policies.set(key, stored);
     return stored;
   }
