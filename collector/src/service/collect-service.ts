@@ -63,6 +63,8 @@ export class CollectService {
   private running = false;
   private failed: unknown;
   private checkpointing: Promise<void> | undefined;
+  /** A chunk reached the sink while a checkpoint was in flight: checkpoint again after it. */
+  private checkpointAgain = false;
   private readonly readByFormat = new Map<string, number>();
 
   constructor(private readonly options: CollectServiceOptions) {}
@@ -104,7 +106,7 @@ export class CollectService {
       await pumpRecords(source.chunks(), stream, sink, observer);
       const position = source.position();
       await sink.flush();
-      await this.checkpointing;
+      while (this.checkpointing !== undefined) await this.checkpointing;
       await source.commit(position);
       logger.info({ source: source.name, ...this.counts }, 'collect: input done, everything flushed');
       return this.summary;
@@ -159,13 +161,24 @@ export class CollectService {
 
   /** Commits the position of everything read so far once the sink has flushed it; one at a time. */
   private checkpoint(): void {
-    if (this.checkpointing !== undefined || !this.running) return;
+    if (!this.running) return;
+    if (this.checkpointing !== undefined) {
+      // Chunks accepted while a checkpoint is in flight get one of their own right after it, so
+      // a source that goes quiet (a followed file at its end) is never left with a stale position
+      // until the interval timer comes round.
+      this.checkpointAgain = true;
+      return;
+    }
     const { source, sink, logger } = this.options;
     const position = source.position();
+    this.checkpointAgain = false;
     this.checkpointing = sink
       .flush()
       .then(() => source.commit(position))
       .catch((error: unknown) => logger.warn({ err: error, source: source.name }, 'collect: checkpoint failed; it is retried at the next interval'))
-      .finally(() => (this.checkpointing = undefined));
+      .finally(() => {
+        this.checkpointing = undefined;
+        if (this.checkpointAgain) this.checkpoint();
+      });
   }
 }
