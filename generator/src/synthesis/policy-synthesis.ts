@@ -1,4 +1,4 @@
-import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule } from '@kubernetes/client-node';
+import type { V1NetworkPolicy, V1NetworkPolicyEgressRule, V1NetworkPolicyIngressRule, V1ObjectMeta } from '@kubernetes/client-node';
 import type { ClusterState, LabelSelector } from '@palisade/collector';
 import type { Baseline, Edge } from '@palisade/baseliner';
 import { compareStrings, peerId, teachingFlows } from '@palisade/baseliner';
@@ -135,19 +135,21 @@ function idleDenyAll(namespace: string, name: string, subject: KnownWorkload, co
     policy: {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: {
-        name,
-        namespace,
-        labels: { ...MANAGED_BY_LABEL },
-        annotations: {
-          [WORKLOAD_ANNOTATION]: `${subject.workload.kind}/${subject.workload.name}`,
-          [EVIDENCE_ANNOTATION]: `no traffic observed in the baseline's ${hours}h: deny-all of both directions (--isolate-idle); see report.json`,
-        },
-      },
+      metadata: policyMetadata(namespace, name, subject, `no traffic observed in the baseline's ${hours}h: deny-all of both directions (--isolate-idle); see report.json`),
       spec: { podSelector: toV1Selector(selection.selector), policyTypes: ['Ingress', 'Egress'] },
     },
     rules: [],
     window: { firstSeen: new Date(window.firstSeen).toISOString(), lastSeen: new Date(window.lastSeen).toISOString(), hours },
+  };
+}
+
+/** The metadata of every policy Palisade owns: its name, Palisade's label (rule 1), the workload it selects and a short evidence summary (rule 3). */
+function policyMetadata(namespace: string, name: string, subject: KnownWorkload, evidence: string): V1ObjectMeta {
+  return {
+    name,
+    namespace,
+    labels: { ...MANAGED_BY_LABEL },
+    annotations: { [WORKLOAD_ANNOTATION]: `${subject.workload.kind}/${subject.workload.name}`, [EVIDENCE_ANNOTATION]: evidence },
   };
 }
 
@@ -166,15 +168,7 @@ function buildPlan(namespace: string, name: string, subject: KnownWorkload, draf
   const policy: V1NetworkPolicy = {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: {
-      name,
-      namespace,
-      labels: { ...MANAGED_BY_LABEL },
-      annotations: {
-        [WORKLOAD_ANNOTATION]: `${subject.workload.kind}/${subject.workload.name}`,
-        [EVIDENCE_ANNOTATION]: `${ingressRules.length} ingress and ${egressRules.length} egress rule(s) from ${observedEdges} observed edge(s); see report.json`,
-      },
-    },
+    metadata: policyMetadata(namespace, name, subject, `${ingressRules.length} ingress and ${egressRules.length} egress rule(s) from ${observedEdges} observed edge(s); see report.json`),
     spec: {
       podSelector: toV1Selector((draft.selector ?? {}) as LabelSelector),
       policyTypes,

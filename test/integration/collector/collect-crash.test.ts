@@ -5,11 +5,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestLines } from '@palisade/collector';
-import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { readServiceEnv } from '../../helpers/service-env.js';
-import { fileLines, freshCollectorTopics } from './collector-harness.js';
+import { fileLines, freshCollectorTopics, messagesIn } from './collector-harness.js';
 
 /**
  * Issue 11 item 7: `collect --source follow:` killed with SIGKILL before its first checkpoint read
@@ -19,18 +18,6 @@ import { fileLines, freshCollectorTopics } from './collector-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../../generator/src/cli/main.ts', import.meta.url));
 const SAMPLE = resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
-
-async function messagesIn(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
-  } catch {
-    return 0; // not created yet
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('palisade collect --source follow: and SIGKILL (item 7, real processes, real broker)', () => {
   it('checkpoints on its first flush, so a restart after a kill sends no record twice', { timeout: 180_000 }, async () => {

@@ -5,26 +5,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ingestLines } from '@palisade/collector';
-import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { createTestKafka } from '../../helpers/kafka.js';
 import { readServiceEnv } from '../../helpers/service-env.js';
-import { fileLines, freshCollectorTopics } from './collector-harness.js';
+import { fileLines, freshCollectorTopics, messagesIn } from './collector-harness.js';
 
 const MAIN = fileURLToPath(new URL('../../../generator/src/cli/main.ts', import.meta.url));
 const SAMPLE = resolve(process.cwd(), '../shared/flows/hubble/hubble-otel__basic-sample-400-tcp-flows.json');
-
-async function messagesIn(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
-  } catch {
-    return 0; // not created yet
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('palisade collect --source follow: and SIGTERM (a real process, real broker)', () => {
   it('on SIGTERM stops reading, settles held-back records, flushes, checkpoints the file position and exits 0', { timeout: 120_000 }, async () => {

@@ -128,3 +128,16 @@ export async function untilWatchSees(what: string, check: () => boolean): Promis
   }
   throw new Error(`the cluster watch never saw: ${what}`);
 }
+
+/** How many messages a topic holds (the sum of its partitions' high-water marks); 0 before it exists. */
+export async function messagesIn(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(topic)).reduce((sum, partition) => sum + Number(partition.high), 0);
+  } catch {
+    return 0; // not created yet
+  } finally {
+    await admin.disconnect();
+  }
+}
