@@ -1,5 +1,5 @@
-import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closedPort, silentServer } from '../../../test/helpers/silent-server.js';
 import { ClusterError } from '../errors.js';
 import { githubFromEnvironment } from './github-client.js';
 
@@ -9,38 +9,12 @@ import { githubFromEnvironment } from './github-client.js';
  * it is "HTTP 500" under a "cluster:" prefix. Local TCP servers on 127.0.0.1 only.
  */
 
-const open: { server: Server; sockets: Set<Socket> }[] = [];
-
-async function listening(): Promise<{ server: Server; port: number }> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.resume(); // read everything, answer nothing
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  open.push({ server, sockets });
-  return { server, port: (server.address() as { port: number }).port };
-}
-
-async function closedPort(): Promise<number> {
-  const { server, port } = await listening();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-afterEach(async () => {
-  for (const { server, sockets } of open.splice(0)) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 const target = (apiUrl: string, requestTimeoutMs = 5_000) => ({ owner: 'acme', repo: 'gitops', apiUrl, requestTimeoutMs });
 
 describe('GitHub API calls without an answer', () => {
   it('a server that never answers: the request ends at its timeout, with one line naming the call', async () => {
-    const { port } = await listening();
+    const port = await silentServer();
     const api = await githubFromEnvironment(target(`http://127.0.0.1:${port}`, 200), { GITHUB_TOKEN: 'ghp_notarealtoken' });
     const error = await api?.findOpen('palisade/network-policies', 'main').then(() => undefined, (failure: unknown) => failure);
     expect(error).toBeInstanceOf(ClusterError);

@@ -1,6 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { closedPort, silentServer } from '../../../test/helpers/silent-server.js';
 import { ClusterError } from '../errors.js';
 import { kubernetesClusterApi } from './kubernetes-client.js';
 
@@ -10,26 +10,6 @@ import { kubernetesClusterApi } from './kubernetes-client.js';
  * forever. The server is a plain TCP listener on 127.0.0.1 that reads and never writes.
  */
 
-const open: { server: Server; sockets: Set<Socket> }[] = [];
-
-async function silentServer(): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.resume(); // read everything, answer nothing
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  open.push({ server, sockets });
-  return `127.0.0.1:${(server.address() as { port: number }).port}`;
-}
-
-afterEach(async () => {
-  for (const { server, sockets } of open.splice(0)) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
-});
 
 function kubeConfigFor(server: string): KubeConfig {
   const kubeConfig = new KubeConfig();
@@ -44,7 +24,7 @@ function kubeConfigFor(server: string): KubeConfig {
 
 describe('Kubernetes requests against a server that never answers', () => {
   it.each(['http', 'https'])('%s: list, apply and delete each end with one line naming the call', async (scheme) => {
-    const server = `${scheme}://${await silentServer()}`;
+    const server = `${scheme}://127.0.0.1:${await silentServer()}`;
     const api = kubernetesClusterApi(kubeConfigFor(server), { requestTimeoutMs: 200 });
     const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'palisade-web', namespace: 'shop' }, spec: { podSelector: {} } };
     const calls: [string, () => Promise<unknown>][] = [
@@ -64,9 +44,7 @@ describe('Kubernetes requests against a server that never answers', () => {
   });
 
   it('a closed port: "connection refused", not the client\'s text', async () => {
-    const address = await silentServer();
-    const { server } = open.pop() as { server: Server; sockets: Set<Socket> };
-    await new Promise((resolve) => server.close(resolve));
+    const address = `127.0.0.1:${await closedPort()}`;
     const api = kubernetesClusterApi(kubeConfigFor(`https://${address}`), { requestTimeoutMs: 5_000 });
     await expect(api.list('Namespace', undefined, undefined)).rejects.toThrow(`list Namespaces: cannot reach the Kubernetes API server at https://${address}: connection refused`);
   });
