@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closedPort, silentServer } from '../../../test/helpers/silent-server.js';
+import { freePort, silentServer } from '../../../test/helpers/local-servers.js';
 import { ClusterError } from '../errors.js';
 import { githubFromEnvironment } from './github-client.js';
 
@@ -24,7 +24,7 @@ describe('GitHub API calls without an answer', () => {
   });
 
   it('a closed port: "connection refused"', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const api = await githubFromEnvironment(target(`http://127.0.0.1:${port}`), { GITHUB_TOKEN: 'ghp_notarealtoken' });
     await expect(api?.open({ branch: 'b', base: 'main', title: 't', body: 'b' })).rejects.toThrow(
       `cannot reach the GitHub API at http://127.0.0.1:${port}: connection refused (opening a pull request in acme/gitops; check --github-api-url)`,

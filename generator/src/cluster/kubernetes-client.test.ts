@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { closedPort, silentServer } from '../../../test/helpers/silent-server.js';
+import { freePort, silentServer } from '../../../test/helpers/local-servers.js';
 import { ClusterError } from '../errors.js';
 import { kubernetesClusterApi } from './kubernetes-client.js';
 
@@ -44,7 +44,7 @@ describe('Kubernetes requests against a server that never answers', () => {
   });
 
   it('a closed port: "connection refused", not the client\'s text', async () => {
-    const address = `127.0.0.1:${await closedPort()}`;
+    const address = `127.0.0.1:${await freePort()}`;
     const api = kubernetesClusterApi(kubeConfigFor(`https://${address}`), { requestTimeoutMs: 5_000 });
     await expect(api.list('Namespace', undefined, undefined)).rejects.toThrow(`list Namespaces: cannot reach the Kubernetes API server at https://${address}: connection refused`);
   });

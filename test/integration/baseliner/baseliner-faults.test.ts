@@ -1,15 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { foldFlows } from '@palisade/baseliner';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCommand } from '../../helpers/command.js';
 import { Kafka, logLevel } from 'kafkajs';
 import { createTestKafka } from '../../helpers/kafka.js';
+import { startPrivateRedis } from '../../helpers/redis.js';
 import { startPrivateKafka } from '../../helpers/private-kafka.js';
 import type { BaselinerScope } from './baseliner-harness.js';
 import { freshBaselinerScope, produceFlows, scopeEnv, scopeSettings, scopeStore, startInProcess, syntheticFlows, waitForCatchUp, waitUntil } from './baseliner-harness.js';
@@ -60,16 +56,6 @@ async function groupMembers(groupId: string): Promise<number> {
   }
 }
 
-/** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 // Generous per-test limits: a broker restart and a rebalance take tens of seconds on two busy cores.
 describe('baseliner under faults', { timeout: 240_000 }, () => {
   it('kill -9 of the consumer mid-stream, then a restart, stores every flow exactly once', async () => {
@@ -117,19 +103,8 @@ describe('baseliner under faults', { timeout: 240_000 }, () => {
   });
 
   it('Redis killed (-9) and restarted mid-stream with AOF on loses nothing and counts nothing twice', async () => {
-    const port = await freePort();
-    const dir = await mkdtemp(join(tmpdir(), 'palisade-redis-aof-'));
-    const startRedis = async () => {
-      const started = await runCommand('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--dir', dir, '--daemonize', 'yes', '--pidfile', join(dir, 'pid'), '--logfile', join(dir, 'log')]);
-      expect(started.exitCode).toBe(0);
-      await waitUntil('the private Redis to answer', async () => (await runCommand('redis-cli', ['-p', String(port), 'ping'])).stdout.trim() === 'PONG');
-    };
-    onTestFinished(async () => {
-      await runCommand('redis-cli', ['-p', String(port), 'shutdown', 'nosave']);
-      await rm(dir, { recursive: true, force: true });
-    });
-    await startRedis();
-    const scope = await freshBaselinerScope(kafka, 2, `redis://127.0.0.1:${port}`);
+    const redis = await startPrivateRedis();
+    const scope = await freshBaselinerScope(kafka, 2, redis.url);
     const flows = syntheticFlows(12_000, { seed: 23 });
     await produceFlows(kafka, scope.topic, flows.slice(0, 6_000));
     await startInProcess(scopeSettings(scope));
@@ -137,9 +112,9 @@ describe('baseliner under faults', { timeout: 240_000 }, () => {
     await waitUntil('part of the stream stored', async () => (await appliedMessages(store, scope.topic)) >= 1_000);
 
     // kill -9: no shutdown hook runs; the AOF holds every write Redis acknowledged
-    process.kill(Number((await readFile(join(dir, 'pid'), 'utf8')).trim()), 'SIGKILL');
+    await redis.kill();
     await produceFlows(kafka, scope.topic, flows.slice(6_000));
-    await startRedis();
+    await redis.start();
     await waitForCatchUp(kafka, store, scope.topic, 90_000);
     expect(await store.read()).toEqual(foldFlows(flows).baseline);
   });

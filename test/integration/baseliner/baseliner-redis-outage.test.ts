@@ -1,13 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runBaselinerService } from '@palisade/baseliner/service';
 import type { BaselinerLogger } from '@palisade/baseliner/service';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { runCommand } from '../../helpers/command.js';
 import { createTestKafka } from '../../helpers/kafka.js';
+import { freePort } from '../../helpers/local-servers.js';
+import { startPrivateRedis } from '../../helpers/redis.js';
 import { freshBaselinerScope, produceFlows, scopeSettings, scopeStore, syntheticFlows, waitForCatchUp, waitUntil } from './baseliner-harness.js';
 
 /**
@@ -19,15 +16,6 @@ import { freshBaselinerScope, produceFlows, scopeSettings, scopeStore, synthetic
 
 const kafka = createTestKafka('palisade-baseliner-outage');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /** A logger that keeps every line, at its level. */
 function recordingLogger(): BaselinerLogger & { readonly lines: { level: string; message: string }[] } {
   const lines: { level: string; message: string }[] = [];
@@ -37,20 +25,9 @@ function recordingLogger(): BaselinerLogger & { readonly lines: { level: string;
 
 describe('baseliner and a Redis outage (item 17)', { timeout: 240_000 }, () => {
   it('logs the outage once and its end once, counts retries, and turns /healthz unhealthy without a successful flush', async () => {
-    const redisPort = await freePort();
+    const redis = await startPrivateRedis();
     const metricsPort = await freePort();
-    const dir = await mkdtemp(join(tmpdir(), 'palisade-redis-outage-'));
-    const startRedis = async () => {
-      const started = await runCommand('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--appendonly', 'yes', '--save', '', '--dir', dir, '--daemonize', 'yes', '--pidfile', join(dir, 'pid'), '--logfile', join(dir, 'log')]);
-      expect(started.exitCode).toBe(0);
-      await waitUntil('the private Redis to answer', async () => (await runCommand('redis-cli', ['-p', String(redisPort), 'ping'])).stdout.trim() === 'PONG');
-    };
-    onTestFinished(async () => {
-      await runCommand('redis-cli', ['-p', String(redisPort), 'shutdown', 'nosave']);
-      await rm(dir, { recursive: true, force: true });
-    });
-    await startRedis();
-    const scope = await freshBaselinerScope(kafka, 1, `redis://127.0.0.1:${redisPort}`);
+    const scope = await freshBaselinerScope(kafka, 1, redis.url);
     const logger = recordingLogger();
     const signals = new EventEmitter();
     const service = runBaselinerService(scopeSettings(scope, { metricsPort: String(metricsPort), unhealthyAfter: '1500' }), { logger, signals });
@@ -65,7 +42,7 @@ describe('baseliner and a Redis outage (item 17)', { timeout: 240_000 }, () => {
     await waitUntil('the first flows stored', async () => (await health()) === 200 && (await store.partitionOffsets(scope.topic)).size > 0, 90_000);
 
     // The outage: Redis killed by its pid, flows keep coming.
-    process.kill(Number((await readFile(join(dir, 'pid'), 'utf8')).trim()), 'SIGKILL');
+    await redis.kill();
     await produceFlows(kafka, scope.topic, flows.slice(1_000));
     await waitUntil('/healthz to report the outage', async () => (await health()) === 503, 90_000);
     // The client queues commands while it reconnects, so the flush hangs rather than fails: the
@@ -74,7 +51,7 @@ describe('baseliner and a Redis outage (item 17)', { timeout: 240_000 }, () => {
     const outageLines = () => logger.lines.filter((line) => line.level === 'warn' || line.level === 'error');
 
     expect(outageLines().map((line) => line.message)).toEqual([expect.stringMatching(/no successful flush for longer than the health limit|logged once for this outage/)]);
-    await startRedis();
+    await redis.start();
     await waitForCatchUp(kafka, store, scope.topic, 90_000);
     await waitUntil('/healthz healthy again', async () => (await health()) === 200, 90_000);
     const warnings = outageLines();

@@ -21,8 +21,11 @@ export async function silentServer(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-/** A port on 127.0.0.1 that nothing listens on (a server's, just closed): connecting is refused. */
-export async function closedPort(): Promise<number> {
+/**
+ * A free port on 127.0.0.1: one a server just had and closed, so nothing listens there (connecting
+ * is refused) and a test can start its own server on it.
+ */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
