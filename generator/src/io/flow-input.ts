@@ -53,7 +53,7 @@ function flowReadError(error: unknown): unknown {
   const { code, path } = error as NodeJS.ErrnoException;
   if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR')
     return new InputError(`--flows ${path ?? ''}: not a complete gzip file (${(error as Error).message}): check the file or decompress it yourself`, { cause: error });
-  if (code === 'EISDIR') return new InputError(`--flows ${path ?? ''}: is a directory; give the files in it (for example --flows '${path ?? 'DIR'}/*.jsonl')`, { cause: error });
+  if (code === 'EISDIR') return new InputError(`--flows ${path ?? ''}: is a directory; give the files in it, one --flows each, or pipe them (cat ${path ?? 'DIR'}/*.jsonl | palisade … --flows -)`, { cause: error });
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'ELOOP' || code === 'ENAMETOOLONG' || code === 'EIO')
     return new InputError(`--flows ${path ?? ''}: cannot read the file (${code})`, { cause: error });
   return error;
